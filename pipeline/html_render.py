@@ -1,0 +1,185 @@
+"""Render HTML to a line-oriented view with a map back to source offsets, and tables to real grids.
+
+Block elements become lines; each table row becomes one line of tab-separated cells with
+rowspan/colspan expanded (the copies are empty cells marked `spanned`).
+"""
+
+from __future__ import annotations
+
+import re
+from html.entities import name2codepoint
+from html.parser import HTMLParser
+
+from pipeline.core import Grid, GridCell, normalise
+
+_BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
+          "header", "footer", "title", "blockquote", "pre", "hr", "dd", "dt", "caption"}
+_SKIP = {"script", "style", "noscript", "template"}
+_WS = re.compile(r"\s+")
+
+Chars = list[tuple[str, int]]  # (character, source offset)
+
+
+class _Cell:
+    def __init__(self, rowspan: int, colspan: int) -> None:
+        self.chars: Chars = []
+        self.rowspan = rowspan
+        self.colspan = colspan
+
+
+class _Renderer(HTMLParser):
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.src = text
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.view: list[str] = []
+        self.vmap: list[int] = []
+        self.grids: list[Grid] = []
+        self.skip = 0
+        self.tables: list[list[list[_Cell]]] = []  # stack of tables: rows of cells
+        self.cell: list[_Cell | None] = []
+
+    # -- helpers
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def _emit(self, chars: Chars) -> None:
+        for ch, off in chars:
+            self.view.append(ch)
+            self.vmap.append(off)
+
+    def _newline(self) -> None:
+        if self.view and self.view[-1] != "\n":
+            self._emit([("\n", self._offset())])
+
+    def _text(self, data: str, offset: int) -> None:
+        if self.skip:
+            return
+        chars: Chars = []
+        for i, ch in enumerate(data):
+            if ch.isspace():
+                if chars and chars[-1][0] == " ":
+                    continue
+                ch = " "
+            chars.append((ch, offset + i))
+        if self.cell and self.cell[-1] is not None:
+            self.cell[-1].chars.extend(chars)
+        elif not self.tables:
+            if self.view and self.view[-1] in " \n" and chars and chars[0][0] == " ":
+                chars = chars[1:]
+            self._emit(chars)
+
+    # -- parser callbacks
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skip += 1
+        elif tag == "table":
+            self._newline()
+            self.tables.append([])
+            self.cell.append(None)
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables:
+            if not self.tables[-1]:
+                self.tables[-1].append([])
+            a = dict(attrs)
+            cell = _Cell(_span(a.get("rowspan")), _span(a.get("colspan")))
+            self.tables[-1][-1].append(cell)
+            self.cell[-1] = cell
+        elif tag in _BLOCK:
+            if self.cell and self.cell[-1] is not None:
+                self.cell[-1].chars.append((" ", self._offset()))
+            elif not self.tables:
+                self._newline()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag == "table" and self.tables:
+            rows = self.tables.pop()
+            self.cell.pop()
+            self._emit_table(rows)
+        elif tag in ("td", "th") and self.cell:
+            self.cell[-1] = None
+        elif tag in _BLOCK and not self.tables:
+            self._newline()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in ("td", "th", "table", "tr"):
+            self.handle_endtag(tag)
+
+    def handle_data(self, data: str) -> None:
+        self._text(data, self._offset())
+
+    def handle_entityref(self, name: str) -> None:
+        code = name2codepoint.get(name)
+        self._text(chr(code) if code else f"&{name};", self._offset())
+
+    def handle_charref(self, name: str) -> None:
+        try:
+            ch = chr(int(name[1:], 16)) if name.lower().startswith("x") else chr(int(name))
+        except ValueError:
+            ch = " "
+        self._text(ch, self._offset())
+
+    # -- tables
+    def _emit_table(self, rows: list[list[_Cell]]) -> None:
+        grid = _expand(rows)
+        start = len(self.view)
+        out_rows: list[tuple[GridCell, ...]] = []
+        for row in grid:
+            cells: list[GridCell] = []
+            for j, (cell, spanned) in enumerate(row):
+                if j:
+                    self._emit([("\t", self.vmap[-1] if self.vmap else 0)])
+                chars = [] if spanned or cell is None else _strip(cell.chars)
+                begin = len(self.view)
+                self._emit(chars)
+                text = "".join(ch for ch, _ in chars)
+                cells.append(GridCell(normalise(text), begin, len(self.view), spanned))
+            self._emit([("\n", self.vmap[-1] if self.vmap else 0)])
+            out_rows.append(tuple(cells))
+        self.grids.append(Grid(start, len(self.view), tuple(out_rows)))
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 100))
+    except ValueError:
+        return 1
+
+
+def _strip(chars: Chars) -> Chars:
+    i, j = 0, len(chars)
+    while i < j and chars[i][0].isspace():
+        i += 1
+    while j > i and chars[j - 1][0].isspace():
+        j -= 1
+    return [(" " if ch in "\t\n" else ch, off) for ch, off in chars[i:j]]
+
+
+def _expand(rows: list[list[_Cell]]) -> list[list[tuple[_Cell | None, bool]]]:
+    """Place cells on a grid honouring rowspan/colspan; copies are (cell, True)."""
+    grid: dict[tuple[int, int], tuple[_Cell, bool]] = {}
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in grid:
+                c += 1
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    grid[(r + dr, c + dc)] = (cell, bool(dr or dc))
+            c += cell.colspan
+    n_rows = len(rows)
+    width = max((c for (_, c) in grid), default=-1) + 1
+    return [[grid.get((r, c), (None, False)) for c in range(width)] for r in range(n_rows)]
+
+
+def render_html(text: str) -> tuple[str, list[int], list[Grid]]:
+    renderer = _Renderer(text)
+    renderer.feed(text)
+    renderer.close()
+    view = normalise("".join(renderer.view))
+    return view, renderer.vmap, renderer.grids

@@ -1,0 +1,73 @@
+"""Stage 1: read a report file into a `Document` (decoded text, normalised view, HTML grids)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pipeline.core import Document, IngestError
+from pipeline.html_render import render_html
+
+MAX_BYTES = 20 * 1024 * 1024  # a real 年报 as text is well under 1 MB
+TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+_MAGIC = {b"%PDF": "a PDF", b"PK\x03\x04": "a zip container (.docx/.xlsx?)", b"\xd0\xcf\x11\xe0": "an OLE file (.doc?)",
+          b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image"}
+
+
+def ingest(path: Path, max_bytes: int = MAX_BYTES) -> Document:
+    """Read `path`; raise `IngestError` with a clear message for input that cannot be a report."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(f"cannot read {path}: {exc.strerror}", path=str(path)) from exc
+    if size == 0:
+        raise IngestError(f"{path.name}: empty file", path=str(path))
+    if size > max_bytes:
+        raise IngestError(f"{path.name}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for one report",
+                          path=str(path), size=size)
+    data = path.read_bytes()
+    return ingest_bytes(path.name, data)
+
+
+def ingest_bytes(name: str, data: bytes) -> Document:
+    if not data.strip():
+        raise IngestError(f"{name}: empty file", path=name)
+    _reject_binary(name, data)
+    text = decode(name, data)
+    sha = hashlib.sha256(data).hexdigest()
+    if _is_html(name, text):
+        view, view_map, grids = render_html(text)
+        return Document(name=name, text=text, sha256=sha, kind="html", view=view, view_map=view_map, grids=grids)
+    return Document(name=name, text=text, sha256=sha)
+
+
+def decode(name: str, data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030, else a clear error."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise IngestError(f"{name}: not decodable as UTF-8 or GB18030 text", path=name)
+
+
+def _reject_binary(name: str, data: bytes) -> None:
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise IngestError(f"{name}: binary input ({what}); convert it to text or HTML first", path=name)
+    head = data[:4096]
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    if b"\x00" in head or controls > len(head) // 20:
+        raise IngestError(f"{name}: binary input (control bytes); expected text or HTML", path=name)
+
+
+def _is_html(name: str, text: str) -> bool:
+    suffix = Path(name).suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return True
+    if suffix in TEXT_SUFFIXES - {""}:
+        return False
+    head = text[:2000].lower()
+    return "<html" in head or "<table" in head or "<!doctype html" in head

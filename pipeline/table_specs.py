@@ -1,0 +1,111 @@
+"""The national forms' tables as data: row labels, fields, template headers and equations."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.arith import Equation
+
+# ---- table 二 ----------------------------------------------------------------------------------
+AD_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "2019": {
+        "regulations": ("new_made", "new_published", "total_published"),
+        "normative_documents": ("new_made", "new_published", "total_published"),
+        "licensing": ("previous_count", "change", "decisions"),
+        "other_services": ("previous_count", "change", "decisions"),
+        "punishment": ("previous_count", "change", "decisions"),
+        "enforcement": ("previous_count", "change", "decisions"),
+        "fees": ("previous_count", "change"),
+        "procurement": ("projects", "amount_wan"),
+    },
+    "2021": {
+        "regulations": ("issued", "repealed", "in_force"),
+        "normative_documents": ("issued", "repealed", "in_force"),
+        "licensing": ("decisions",),
+        "punishment": ("decisions",),
+        "enforcement": ("decisions",),
+        "fees": ("amount_wan",),
+    },
+}
+AD_LABELS: dict[str, re.Pattern[str]] = {
+    key: re.compile(rf"(?:^|[项)）\d.、])(?:{pat})$")
+    for key, pat in {
+        "regulations": "规章",
+        "normative_documents": "(?:行政)?规范性文件",
+        "licensing": "行政许可",
+        "other_services": "其他对外管理服务事项",
+        "punishment": "行政处罚",
+        "enforcement": "行政强制",
+        "fees": "行政事业性收费",
+        "procurement": "政府集中采购",
+    }.items()
+}
+AD_HEADERS = {
+    "2021": re.compile(r"本年制发|本年废止|现行有效|本年处理决定|本年收费金额"),
+    "2019": re.compile(r"本年新制作|本年新公开|对外公开总数|上一年项目|本年增|采购项目|采购总金额"),
+}
+
+# ---- table 三 ----------------------------------------------------------------------------------
+COLUMNS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+           "legal_service_org", "other_org", "total")
+APP_ROWS: tuple[tuple[str, str], ...] = (
+    ("new_received", r"本年新收"),
+    ("carried_over", r"上年结转"),
+    ("granted", r"予以公开"),
+    ("partially_granted", r"部分公开"),
+    ("denied_state_secret", r"国家秘密"),
+    ("denied_prohibited_by_law", r"法律行政法规禁止|法律法规禁止"),
+    ("denied_three_safeties", r"三安全一稳定"),
+    ("denied_third_party_rights", r"第三方合法权益"),
+    ("denied_internal_affairs", r"内部事务"),
+    ("denied_process_information", r"过程性信息"),
+    ("denied_enforcement_files", r"执法案卷"),
+    ("denied_inquiry_matters", r"行政查询事项"),
+    ("unavailable_not_held", r"不掌握"),
+    ("unavailable_needs_creation", r"另行制作"),
+    ("unavailable_unclear", r"仍不明确|补正后申请"),
+    ("declined_petition", r"信访举报投诉"),
+    ("declined_duplicate", r"重复申请"),
+    ("declined_publication", r"公开出版物"),
+    ("declined_excessive", r"大量反复"),
+    ("declined_confirmation", r"重新出具|确认或"),
+    ("other_handling", r"其他处理"),
+    ("other_no_correction", r"逾期不补正"),
+    ("other_unpaid_fee", r"收费通知|缴纳费用"),
+    ("other_misc", r"^(?:\(?[六6]\)?)?(?:\d[.、])?其他$"),
+    ("total_processed", r"^(?:\(?[七7]\)?[、.]?)?总计$"),
+    ("carried_forward", r"结转下年度"),
+)
+APP_ORDER = [k for k, _ in APP_ROWS]
+APP_PATTERNS = {k: re.compile(p) for k, p in APP_ROWS}
+OUTCOMES_2019 = APP_ORDER[2:21]
+OUTCOMES_2021 = APP_ORDER[2:20] + ["other_no_correction", "other_unpaid_fee", "other_misc"]
+ONLY_2021 = {"other_no_correction", "other_unpaid_fee", "other_misc"}
+APP_ROWS_BY_TEMPLATE = {
+    "2019": [k for k in APP_ORDER if k not in ONLY_2021],
+    "2021": [k for k in APP_ORDER if k != "other_handling"],
+}
+
+# ---- table 四 ----------------------------------------------------------------------------------
+RL_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+RL_FIELDS = ("upheld", "corrected", "other", "pending", "total")
+RL_HEADER = re.compile(r"结果维持|结果纠正|其他结果|尚未审结|总计|复议后起诉|直接起诉|行政复议|行政诉讼|^维持$|^纠正$|^审结$")
+
+
+def application_equations(template: str) -> list[Equation]:
+    outcomes = OUTCOMES_2019 if template == "2019" else OUTCOMES_2021
+    eqs: list[Equation] = []
+    for row in APP_ROWS_BY_TEMPLATE[template]:
+        eqs.append(Equation("applications.row_total", ((row, 6, 1),) + tuple((row, c, -1) for c in range(6))))
+    for c in range(7):
+        eqs.append(Equation("applications.outcome_sum",
+                            (("total_processed", c, 1),) + tuple((o, c, -1) for o in outcomes)))
+        eqs.append(Equation("applications.balance", (("new_received", c, 1), ("carried_over", c, 1),
+                                                     ("total_processed", c, -1), ("carried_forward", c, -1))))
+    return eqs
+
+
+def review_equations() -> list[Equation]:
+    return [Equation("review_litigation.group_total", (("row", g * 5 + 4, 1),) + tuple((("row", g * 5 + i, -1))
+                                                                                    for i in range(4)))
+            for g in range(3)]

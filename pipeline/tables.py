@@ -1,0 +1,264 @@
+"""Stage 3: read tables 二, 三 and 四 from their sections into cells with source spans.
+
+Rows are found by their printed labels (whatever the numbering and spacing), values by the
+token stream of `pipeline.tokens`; damaged rows are settled by `pipeline.arith`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pipeline import table_specs as S
+from pipeline.arith import RowCandidates, Settled, Slot, row_candidates, settle
+from pipeline.core import CellValue, Document, RawFinding, Section, TableResult
+from pipeline.tokens import Token, tokenize
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)|\d+[.、])+")
+
+
+@dataclass
+class RowRead:
+    key: str
+    label: Token
+    cells: list[Token] = field(default_factory=list)
+
+
+def parse_tables(doc: Document, sections: list[Section]) -> dict[str, TableResult]:
+    """Tables 二, 三, 四 of `doc`, keyed active_disclosure / applications / review_litigation."""
+    spans = {s.key: (s.start, s.end) for s in sections}
+    ad_tokens = _region(doc, spans, "active_disclosure", "applications")
+    app_tokens = _region(doc, spans, "applications", "review_litigation")
+    rl_tokens = _region(doc, spans, "review_litigation", "problems")
+    ad = parse_active_disclosure(ad_tokens)
+    app = parse_applications(app_tokens, fallback_template=ad.template)
+    if ad.template is None and app.template is not None and ad.found:
+        ad = parse_active_disclosure(ad_tokens, template=app.template)
+    return {"active_disclosure": ad, "applications": app, "review_litigation": parse_review(rl_tokens)}
+
+
+def _region(doc: Document, spans: dict[str, tuple[int, int]], key: str, next_key: str) -> list[Token]:
+    if key in spans:
+        return tokenize(doc, *spans[key])
+    start = 0
+    end = spans[next_key][0] if next_key in spans else len(doc.view)
+    return tokenize(doc, start, end)
+
+
+def read_rows(tokens: list[Token], match: Callable[[str, list[str]], str | None],
+              width: Callable[[str], int]) -> list[RowRead]:
+    """Group value tokens under the row label before them. A label with no values is a heading."""
+    rows: list[RowRead] = []
+    cur: RowRead | None = None
+
+    def close() -> None:
+        nonlocal cur
+        if cur is not None and cur.cells:
+            rows.append(cur)
+        cur = None
+
+    for tok in tokens:
+        if tok.kind == "text":
+            label = _NUMBERING.sub("", tok.text) or tok.text
+            key = match(label, [r.key for r in rows])
+            if key is not None:
+                close()
+                cur = RowRead(key, tok)
+            elif cur is not None and cur.cells and len(cur.cells) >= width(cur.key):
+                close()
+        elif tok.kind in ("num", "blank"):
+            if cur is not None:
+                cur.cells.append(tok)
+        elif tok.kind == "eol" or tok.kind == "barrier":
+            if cur is not None and cur.cells:
+                close()
+            if tok.kind == "barrier":
+                cur = None
+    close()
+    return rows
+
+
+def _merged_columns(cells: list[Token]) -> set[int]:
+    """Value cells merged across columns (HTML colspan): the number belongs to none of them alone."""
+    out: set[int] = set()
+    for i, tok in enumerate(cells):
+        if tok.spanned and i > 0 and (cells[i - 1].kind == "num" or i - 1 in out):
+            out.update({i - 1, i})
+    return out
+
+
+# ---- table 二 ---------------------------------------------------------------------------------------
+
+def detect_ad_template(tokens: list[Token]) -> str | None:
+    votes = {t: sum(1 for tok in tokens if tok.kind == "text" and p.search(tok.text)) for t, p in S.AD_HEADERS.items()}
+    if any(tok.kind == "text" and re.search(r"其他对外管理服务事项|政府集中采购", tok.text) for tok in tokens):
+        votes["2019"] += 2
+    if not any(votes.values()) or votes["2019"] == votes["2021"]:
+        return None
+    return max(votes, key=lambda t: votes[t])
+
+
+def parse_active_disclosure(tokens: list[Token], template: str | None = None) -> TableResult:
+    template = template or detect_ad_template(tokens)
+    result = TableResult("active_disclosure", template)
+    fields = S.AD_FIELDS[template or "2019"]
+
+    def match(label: str, seen: list[str]) -> str | None:
+        return next((k for k, p in S.AD_LABELS.items() if k in fields and k not in seen and p.search(label)), None)
+
+    rows = read_rows(tokens, match, lambda k: len(fields[k]))
+    if not rows:
+        result.found = False
+        result.findings.append(RawFinding("tables.missing", "warning", "active_disclosure: table 二 not found"))
+        return result
+    if template is None:
+        result.findings.append(RawFinding("template.consistent", "warning",
+                                          "active_disclosure: template not detected from the headers; read as 2019"))
+    by_key = {r.key: r for r in rows}
+    for key, names in fields.items():
+        _read_ad_row(result, key, names, by_key.get(key))
+    return result
+
+
+def _read_ad_row(result: TableResult, key: str, names: tuple[str, ...], row: RowRead | None) -> None:
+    paths = [f"active_disclosure.{key}.{n}" for n in names]
+    if row is None:
+        for p in paths:
+            result.cells[p] = CellValue(p, None)
+        result.findings.append(RawFinding("tables.missing_row", "warning",
+                                          f"active_disclosure.{key}: row not found; its cells are null", paths))
+        return
+    cells = row.cells[: len(names)] if len(row.cells) > len(names) else row.cells
+    extra = [t for t in row.cells[len(names):] if t.kind == "num" and t.value]
+    if extra:
+        result.findings.append(RawFinding("tables.extra_values", "warning",
+                                          f"active_disclosure.{key}: {len(row.cells)} values for {len(names)} "
+                                          f"columns; ignored {', '.join(t.text for t in extra)}", paths))
+    cand = row_candidates(key, cells, len(names))
+    reading = cand.readings[0] if len(cand.readings) == 1 else None
+    if reading is None:
+        result.findings.append(RawFinding("tables.ambiguous", "warning",
+                                          f"active_disclosure.{key}: {cand.note}; no arithmetic on this table "
+                                          "says which columns they belong to, so the row is null", paths))
+    merged = _merged_columns(cells)
+    for i, (name, path) in enumerate(zip(names, paths, strict=True)):
+        slot = reading[i] if reading is not None and i not in merged else Slot(None)
+        tok = next((t for t in cells if t.start == slot.start), None)
+        _store(result, path, slot, amount=name == "amount_wan", unit=tok.unit if tok else "")
+
+
+def _store(result: TableResult, path: str, slot: Slot, amount: bool = False, unit: str = "") -> None:
+    value: int | float | None = slot.value
+    if value is not None and amount:
+        value = round(value / 10000 if unit == "元" else value * 10000 if unit == "亿元" else value, 6)
+    elif value is not None:
+        if value != int(value):
+            result.findings.append(RawFinding("tables.not_integer", "warning",
+                                              f"{path}: {value} is not a whole number; read as null", [path]))
+            value = None
+        else:
+            value = int(value)
+    result.cells[path] = CellValue(path, value, slot.start if value is not None else None,
+                                   slot.end if value is not None else None)
+
+
+# ---- table 三 ---------------------------------------------------------------------------------------
+
+def _match_app(label: str, seen: list[str]) -> str | None:
+    last = max((S.APP_ORDER.index(k) for k in seen), default=-1)
+    for key in S.APP_ORDER[last + 1:]:
+        if not S.APP_PATTERNS[key].search(label):
+            continue
+        if key == "total_processed" and not seen:
+            continue
+        if key == "other_misc" and not {"other_no_correction", "other_unpaid_fee"} & set(seen):
+            continue
+        return key
+    return None
+
+
+def parse_applications(tokens: list[Token], fallback_template: str | None = None) -> TableResult:
+    rows = read_rows(tokens, _match_app, lambda k: 7)
+    keys = {r.key for r in rows}
+    template = "2021" if keys & S.ONLY_2021 else "2019" if "other_handling" in keys else fallback_template
+    result = TableResult("applications", template)
+    if not rows:
+        result.found = False
+        result.findings.append(RawFinding("tables.missing", "warning", "applications: table 三 not found"))
+        return result
+    template = template or "2019"
+    result.template = template
+    wrong = keys - set(S.APP_ROWS_BY_TEMPLATE[template])
+    if wrong:
+        result.findings.append(RawFinding("template.consistent", "error",
+                                          f"applications: rows {sorted(wrong)} do not belong to template {template}"))
+    cands = [row_candidates(r.key, r.cells, 7) for r in rows if r.key in S.APP_ROWS_BY_TEMPLATE[template]]
+    settled = settle(cands, S.application_equations(template))
+    merged = {r.key: _merged_columns(r.cells) for r in rows}
+    for key in S.APP_ROWS_BY_TEMPLATE[template]:
+        paths = [f"applications.{key}.{c}" for c in S.COLUMNS]
+        slots = settled.values.get(key)
+        if slots is None:
+            _missing_row(result, key, paths)
+            continue
+        for i, path in enumerate(paths):
+            _store(result, path, Slot(None) if i in merged.get(key, set()) else slots[i])
+    _report_settling(result, "applications", cands, settled, S.COLUMNS)
+    return result
+
+
+def _missing_row(result: TableResult, key: str, paths: list[str]) -> None:
+    for p in paths:
+        result.cells[p] = CellValue(p, None)
+    result.findings.append(RawFinding("tables.missing_row", "warning",
+                                      f"applications.{key}: row not found in the source; its cells are null", paths))
+
+
+def _report_settling(result: TableResult, table: str, cands: list[RowCandidates], settled: Settled,
+                     names: tuple[str, ...]) -> None:
+    for cand in cands:
+        if cand.exact:
+            continue
+        prefix = f"{table}.{cand.key}" if cand.key != "row" else table
+        unknown = settled.undetermined.get(cand.key, [])
+        if unknown:
+            shown = "; ".join("[" + ", ".join("∅" if s.value is None else f"{s.value:g}" for s in rd) + "]"
+                              for rd in settled.alternatives.get(cand.key, []))
+            cells = [f"{prefix}.{names[i]}" for i in unknown]
+            result.findings.append(RawFinding("tables.ambiguous", "warning",
+                                              f"{prefix}: {cand.note}; the table's arithmetic does not single out "
+                                              f"one reading, so {len(cells)} cell(s) are null. Candidates: {shown}",
+                                              cells))
+        else:
+            result.findings.append(RawFinding("tables.inferred", "warning",
+                                              f"{prefix}: {cand.note}; the reading was settled by the table's "
+                                              "arithmetic (row totals, outcome sums, balance)", [prefix]))
+
+
+# ---- table 四 ---------------------------------------------------------------------------------------
+
+def parse_review(tokens: list[Token]) -> TableResult:
+    result = TableResult("review_litigation", None)
+    header_end = max((i for i, t in enumerate(tokens) if t.kind == "text" and S.RL_HEADER.search(t.text)), default=-1)
+    values: list[Token] = []
+    for tok in tokens[header_end + 1:]:
+        if tok.kind in ("num", "blank"):
+            values.append(tok)
+        elif tok.kind in ("text", "barrier") and any(v.kind == "num" for v in values):
+            break
+    names = tuple(f"{g}.{f}" for g in S.RL_GROUPS for f in S.RL_FIELDS)
+    if header_end < 0 or not any(v.kind == "num" for v in values):
+        result.found = False
+        result.findings.append(RawFinding("tables.missing", "warning", "review_litigation: table 四 not found"))
+        return result
+    while len(values) > 15 and values[-1].kind == "blank":
+        values.pop()
+    cand = row_candidates("row", values, 15)
+    settled = settle([cand], S.review_equations())
+    slots = settled.values["row"]
+    merged = _merged_columns(values)
+    for i, name in enumerate(names):
+        _store(result, f"review_litigation.{name}", Slot(None) if i in merged else slots[i])
+    _report_settling(result, "review_litigation", [cand], settled, names)
+    return result

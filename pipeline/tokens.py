@@ -1,0 +1,204 @@
+"""Turn a table region of a document into a stream of cell tokens, whatever the layout.
+
+Layouts handled: one cell per paragraph (blank cells kept as an extra empty line, or dropped),
+`|`-separated cells, tab-indented cells, tab- or pipe-separated rows, free text rows with
+numbers separated by spaces (OCR), digits run together, page furniture between rows, and real
+HTML grids. The row parser (`pipeline.tables`) reads only this token stream.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from pipeline.core import Document, squash
+
+Kind = Literal["text", "num", "blank", "eol", "barrier"]
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: Kind
+    text: str  # squashed text (labels) or the number as written
+    start: int  # view offsets
+    end: int
+    value: float | None = None  # numbers only, in the unit written
+    unit: str = ""
+    splittable: bool = False  # a digit run that may be several cells run together
+    spanned: bool = False  # a copy of a merged HTML cell
+
+
+NUM_RE = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|亿元|元|件|条|项|个|次|人次|%)?$")
+BLANK_RE = re.compile(r"^(?:/|／|-+|—+|–+|－+|\\|无|空|——)$")
+FURNITURE_RE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
+PROSE_RE = re.compile(r"[。；;!?！？]")
+_GLUED = re.compile(r"^(.*[\u4e00-\u9fff”\")）])(\d{2,})$")
+_SEP = re.compile(r"[\t|]")
+
+
+def parse_number(text: str) -> tuple[float, str] | None:
+    """`'+57'` -> (57, ''), `'161330元'` -> (161330, '元'), `'1,234'` -> (1234, ''); else None."""
+    m = NUM_RE.match(text.strip())
+    if not m:
+        return None
+    sign, digits, frac, unit = m.groups()
+    value = float(digits.replace(",", "") + (frac or ""))
+    return (-value if sign == "-" else value), unit or ""
+
+
+def tokenize(doc: Document, start: int, end: int) -> list[Token]:
+    """Tokens of the view region [start, end). HTML grids inside it are read as grids."""
+    out: list[Token] = []
+    pos = start
+    for grid in (g for g in doc.grids if start <= g.start < end):
+        out.extend(_text_tokens(doc.view, pos, grid.start))
+        out.extend(_grid_tokens(grid))
+        pos = grid.end
+    out.extend(_text_tokens(doc.view, pos, end))
+    return out
+
+
+def _grid_tokens(grid) -> list[Token]:  # type: ignore[no-untyped-def]
+    out: list[Token] = []
+    for row in grid.rows:
+        for cell in row:
+            tok = _cell_token(cell.text, cell.start, cell.end, splittable=False)
+            if cell.spanned:
+                tok = Token("blank", "", cell.start, cell.end, spanned=True)
+            out.append(tok)
+        if row:
+            out.append(Token("eol", "", row[-1].end, row[-1].end))
+    return out
+
+
+def _cell_token(text: str, start: int, end: int, splittable: bool) -> Token:
+    stripped = text.strip()
+    if not stripped or BLANK_RE.match(stripped):
+        return Token("blank", "", start, end)
+    num = parse_number(stripped)
+    if num is not None:
+        lead = len(text) - len(text.lstrip())
+        digits = stripped.replace(",", "")
+        split_ok = splittable and digits.isdigit() and len(digits) > 1
+        return Token("num", stripped, start + lead, start + lead + len(stripped), num[0], num[1], split_ok)
+    return Token("text", squash(stripped), start, end)
+
+
+def _lines(view: str, start: int, end: int) -> list[tuple[int, str]]:
+    out = []
+    pos = start
+    for line in view[start:end].split("\n"):
+        out.append((pos, line.rstrip("\r")))
+        pos += len(line) + 1
+    return out
+
+
+def _text_tokens(view: str, start: int, end: int) -> list[Token]:
+    lines = _lines(view, start, end)
+    content = [(i, s, t) for i, (s, t) in enumerate(lines) if t.strip() and not _only_pipes(t)]
+    if not content:
+        return []
+    double = _double_spaced(lines, [i for i, _, _ in content])
+    cell_lines = _cells_per_line(content)
+    out: list[Token] = []
+    prev = -1
+    for i, s, line in content:
+        if double and prev >= 0:
+            for k in range(i - prev - 2):  # each extra empty line is one empty cell
+                out.append(Token("blank", "", lines[prev + 2 + k][0], lines[prev + 2 + k][0]))
+        prev = i
+        if FURNITURE_RE.match(line):
+            continue
+        out.extend(_line_tokens(s, line, cell_lines))
+    if double:  # empty cells after the last one run up to the region's end
+        last = len(lines) - 1
+        out.extend(Token("blank", "", lines[k][0], lines[k][0]) for k in range(prev + 2, last))
+    return out
+
+
+def _only_pipes(line: str) -> bool:
+    return bool(re.fullmatch(r"\s*[|:\-\s]*\|[|:\-\s]*", line)) and "|" in line
+
+
+def _double_spaced(lines: list[tuple[int, str]], content_idx: list[int]) -> bool:
+    """A .docx dump: every paragraph is followed by an empty line."""
+    if len(content_idx) < 6:
+        return False
+    followed = sum(1 for i in content_idx if i + 1 < len(lines) and not lines[i + 1][1].strip())
+    return followed >= 0.9 * len(content_idx)
+
+
+def _cells_per_line(content: list[tuple[int, int, str]]) -> bool:
+    """True when separated lines hold one cell each (`\\t0`, `0 |`), not a whole row."""
+    separated = [t for _, _, t in content if _SEP.search(t)]
+    if not separated:
+        return True
+    single = sum(1 for t in separated if sum(1 for c in _SEP.split(t) if c.strip()) <= 1)
+    return single >= 0.7 * len(separated)
+
+
+def _line_tokens(start: int, line: str, cell_lines: bool) -> list[Token]:
+    stripped = line.strip()
+    size = len(squash(stripped))
+    if (PROSE_RE.search(stripped) and size > 24) or size > 64:
+        return [Token("barrier", squash(stripped)[:40], start, start + len(line))]
+    if _SEP.search(line) and not cell_lines:
+        return _row_tokens(start, line)
+    if _SEP.search(line):
+        cell = _SEP.sub(" ", line)
+        if not cell.strip():
+            return [Token("blank", "", start, start)] if "\t" in line else []
+        return _free_tokens(start, cell)
+    return _free_tokens(start, line)
+
+
+def _row_tokens(start: int, line: str) -> list[Token]:
+    """A whole row on one line, cells split by tabs or pipes (markdown edges dropped)."""
+    parts: list[tuple[int, str]] = []
+    pos = 0
+    for piece in _SEP.split(line):
+        parts.append((pos, piece))
+        pos += len(piece) + 1
+    if "|" in line and line.strip().startswith("|"):
+        parts = parts[1:]
+    if "|" in line and line.strip().endswith("|") and parts and not parts[-1][1].strip():
+        parts = parts[:-1]
+    out = []
+    for off, piece in parts:
+        tok = _cell_token(piece, start + off, start + off + len(piece), splittable=False)
+        if tok.kind == "text":
+            out.extend(_free_tokens(start + off, piece))
+        else:
+            out.append(tok)
+    out.append(Token("eol", "", start + len(line), start + len(line)))
+    return out
+
+
+_PIECE = re.compile(r"\S+")
+
+
+def _free_tokens(start: int, line: str) -> list[Token]:
+    """Free text: numbers are whitespace-delimited; text between them is one label token."""
+    pieces = [(m.start(), m.group()) for m in _PIECE.finditer(line)]
+    alone = len(pieces) == 1
+    out: list[Token] = []
+    text_from: int | None = None
+    text_to = 0
+    for off, piece in pieces:
+        glued = _GLUED.match(piece)
+        if parse_number(piece) is None and not BLANK_RE.match(piece) and not glued:
+            text_from = off if text_from is None else text_from
+            text_to = off + len(piece)
+            continue
+        if glued:
+            text_from = off if text_from is None else text_from
+            text_to = off + len(glued.group(1))
+            piece, off = glued.group(2), off + len(glued.group(1))
+        if text_from is not None:
+            out.append(Token("text", squash(line[text_from:text_to]), start + text_from, start + text_to))
+            text_from = None
+        out.append(_cell_token(piece, start + off, start + off + len(piece), splittable=not alone))
+    if text_from is not None:
+        out.append(Token("text", squash(line[text_from:text_to]), start + text_from, start + text_to))
+    return out

@@ -1,0 +1,43 @@
+"""The record's pydantic models; see `schemas.record`."""
+
+from schemas.record import (
+    SECTION_KEYS,
+    ActiveDisclosure2019,
+    ActiveDisclosure2021,
+    ApplicantRow,
+    Applications2019,
+    Applications2021,
+    Fact,
+    Finding,
+    LlmCell,
+    LlmInfo,
+    LlmUsage,
+    Meta,
+    OutcomeGroup,
+    Record,
+    ReviewLitigation,
+    SectionOut,
+    Source,
+    SpanOut,
+)
+
+__all__ = [
+    "SECTION_KEYS",
+    "ActiveDisclosure2019",
+    "ActiveDisclosure2021",
+    "ApplicantRow",
+    "Applications2019",
+    "Applications2021",
+    "Fact",
+    "Finding",
+    "LlmCell",
+    "LlmInfo",
+    "LlmUsage",
+    "Meta",
+    "OutcomeGroup",
+    "Record",
+    "ReviewLitigation",
+    "SectionOut",
+    "Source",
+    "SpanOut",
+]
