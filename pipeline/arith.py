@@ -59,6 +59,10 @@ class Settled:
 def row_candidates(key: str, cells: Sequence[Token], width: int) -> RowCandidates:
     """Candidate readings of a row of value tokens (num/blank) for `width` columns."""
     slots = [_slot(t) for t in cells]
+    digits = sum(len(t.text) for t in cells if t.kind == "num" and t.text.isdigit())
+    if len(slots) < width <= digits and all(t.kind == "num" for t in cells):  # a jammed row, even if alone
+        cells = [Token(t.kind, t.text, t.start, t.end, t.value, t.unit, t.text.isdigit() and len(t.text) > 1)
+                 for t in cells]
     if len(slots) == width:
         return RowCandidates(key, [tuple(slots)], exact=True)
     if any(t.splittable for t in cells) and len(cells) < width:
@@ -134,6 +138,8 @@ def _digit_cuts(tok: Token, width: int) -> list[list[Slot]]:
 
 def settle(rows: list[RowCandidates], equations: list[Equation]) -> Settled:
     """Pick the readings that satisfy the most equations; keep only the cells they agree on."""
+    present = {r.key for r in rows}
+    equations = [eq for eq in equations if all(k in present for k, _, _ in eq.terms)]  # no guessing absent rows
     fixed = {r.key: r.readings[0] for r in rows if len(r.readings) == 1}
     open_rows = [r for r in rows if len(r.readings) != 1]
     result = Settled(values={k: list(v) for k, v in fixed.items()})

@@ -127,6 +127,9 @@ class Document:
         if start >= len(self.view_map):
             return len(self.text), len(self.text)
         last = self.view_map[max(start, end - 1)] + 1 if end > start else self.view_map[start]
+        if end > start and self.text[last - 1] == "&":  # the last character came from an entity
+            semi = self.text.find(";", last, last + 10)
+            last = semi + 1 if semi != -1 else last
         return self.view_map[start], last
 
 

@@ -96,7 +96,7 @@ def _lines(view: str, start: int, end: int) -> list[tuple[int, str]]:
 
 def _text_tokens(view: str, start: int, end: int) -> list[Token]:
     lines = _lines(view, start, end)
-    content = [(i, s, t) for i, (s, t) in enumerate(lines) if t.strip() and not _only_pipes(t)]
+    content = [(i, s, t) for i, (s, t) in enumerate(lines) if (t.strip() or "\t" in t) and not _only_pipes(t)]
     if not content:
         return []
     double = _double_spaced(lines, [i for i, _, _ in content])
@@ -118,7 +118,8 @@ def _text_tokens(view: str, start: int, end: int) -> list[Token]:
 
 
 def _only_pipes(line: str) -> bool:
-    return bool(re.fullmatch(r"\s*[|:\-\s]*\|[|:\-\s]*", line)) and "|" in line
+    """Row rules: `|`, `||||`, `|---|---|`. A line ` |` (space first) is an empty cell instead."""
+    return bool(re.fullmatch(r"[|:\-]*\|[|:\-]*\s*", line))
 
 
 def _double_spaced(lines: list[tuple[int, str]], content_idx: list[int]) -> bool:
@@ -148,7 +149,7 @@ def _line_tokens(start: int, line: str, cell_lines: bool) -> list[Token]:
     if _SEP.search(line):
         cell = _SEP.sub(" ", line)
         if not cell.strip():
-            return [Token("blank", "", start, start)] if "\t" in line else []
+            return [Token("blank", "", start, start)]
         return _free_tokens(start, cell)
     return _free_tokens(start, line)
 

@@ -63,11 +63,24 @@ class LlmClient:
         self._sleep = sleep
         self._gate = threading.Semaphore(max(1, config.concurrency))
         self._backoff = float(config.extra.get("backoff_base_s", "1.0"))
-        mode = instructor.Mode.TOOLS if config.mode == "tools" else instructor.Mode.JSON
-        raw = openai.OpenAI(
-            base_url=config.base_url, api_key=config.api_key(), max_retries=0, timeout=config.timeout_s
-        )
-        self._client = instructor.from_openai(raw, mode=mode)
+        self._raw: openai.OpenAI | None = None
+        self._client: Any = None
+        self._client_lock = threading.Lock()
+
+    def _instructor(self) -> Any:
+        """The instructor client, made on the first cache miss: a fully cached run needs no key."""
+        with self._client_lock:
+            if self._client is None:
+                mode = instructor.Mode.TOOLS if self.config.mode == "tools" else instructor.Mode.JSON
+                self._raw = openai.OpenAI(base_url=self.config.base_url, api_key=self.config.api_key(),
+                                          max_retries=0, timeout=self.config.timeout_s)
+                self._client = instructor.from_openai(self._raw, mode=mode)
+            return self._client
+
+    def close(self) -> None:
+        self.cache.close()
+        if self._raw is not None:
+            self._raw.close()
 
     def cache_key(self, messages: list[Message], response_model: type[BaseModel], prompt: PromptFile) -> str:
         return digest(
@@ -101,12 +114,13 @@ class LlmClient:
     def _attempts(self, messages: list[Message], response_model: type[T], prompt: PromptFile) -> T:
         estimate = count_messages(messages, self.model, response_model.model_json_schema())
         log.debug("llm request %s: ~%d prompt tokens", prompt.version_id, estimate)
+        client = self._instructor()
         current = list(messages)
         last_error = "no attempt made"
         for attempt in range(1, self.config.max_retries + 2):
             try:
                 with self._gate:
-                    answer, completion = self._client.chat.completions.create_with_completion(
+                    answer, completion = client.chat.completions.create_with_completion(
                         model=self.model, messages=current, response_model=response_model, max_retries=0,
                         **prompt.params,
                     )

@@ -1,0 +1,75 @@
+"""The `nianbao` command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from pipeline.config import Config
+from pipeline.core import NianbaoError
+from pipeline.extract import extract_document
+from pipeline.ingest import ingest
+from pipeline.output import expand_inputs, is_done, record_path, summary, write_record
+from schemas import Record
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Extract 政府信息公开工作年度报告 into checked JSON records.")
+
+
+@app.command("extract")
+def extract_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Report files (.txt .md .html) or folders of them")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder for <name>.json records")] = Path("out"),
+    model: Annotated[Optional[str], typer.Option(help="LLM model name; omit to run without an LLM")] = None,  # noqa: UP045
+    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible endpoint (default $OPENAI_BASE_URL)")] = None,  # noqa: UP045
+    mode: Annotated[str, typer.Option(help="instructor mode: json or tools")] = "json",
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the LLM cache")] = False,
+    concurrency: Annotated[int, typer.Option(help="Parallel LLM requests")] = 4,
+    resume: Annotated[bool, typer.Option(help="Skip inputs whose record already exists for the same bytes")] = False,
+) -> None:
+    """Extract each report into OUT/<name>.json and print one summary line per report."""
+    config = Config.from_env(model=model, base_url=base_url, mode=mode, use_cache=not no_cache,
+                             concurrency=concurrency)
+    failed = 0
+    for path in expand_inputs(paths):
+        try:
+            doc = ingest(path)
+            target = record_path(out, path)
+            if resume and is_done(target, doc.sha256):
+                typer.echo(f"{path.name}: already done, skipped")
+                continue
+            record = extract_document(doc, config)
+            write_record(record, target)
+            typer.echo(summary(record))
+        except NianbaoError as exc:
+            failed += 1
+            typer.echo(f"{path.name}: ERROR ({exc.stage}) {exc}", err=True)
+        except Exception as exc:  # noqa: BLE001 - one bad report must not stop a batch
+            failed += 1
+            typer.echo(f"{path.name}: ERROR (internal) {type(exc).__name__}: {exc}", err=True)
+    if failed:
+        raise typer.Exit(code=1)
+
+
+@app.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of the output record."""
+    typer.echo(json.dumps(Record.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+def _register_eval() -> None:
+    try:
+        from evals.cli import eval_command
+    except ImportError:  # pragma: no cover - evals not installed
+        return
+    app.command("eval")(eval_command)
+
+
+_register_eval()
+
+
+def main() -> None:
+    app()

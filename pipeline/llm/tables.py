@@ -1,0 +1,164 @@
+"""Table fallback: a table the deterministic parser left incomplete, or whose rules fail, goes to
+the LLM with its schema; the answer is checked by the same validators and re-asked (`reask`).
+
+Cells are merged conservatively: the LLM fills cells the parser left null, and may replace a
+parsed cell only where that cell fails a rule (and only if the table then passes). A parsed
+cell that passed its rules is never overwritten: a disagreement becomes an `llm.disagreement`
+finding. A first-answer number must occur in the table's text; a re-asked one in its quote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from pipeline.core import Document, Section
+from pipeline.llm.chunking import section_chunks
+from pipeline.llm.client import LlmClient
+from pipeline.llm.grounding import number_in
+from pipeline.llm.labels import TITLES
+from pipeline.llm.prompts import PromptFile
+from schemas.record import (
+    ActiveDisclosure2019,
+    ActiveDisclosure2021,
+    Applications2019,
+    Applications2021,
+    Finding,
+    LlmCell,
+    Record,
+    ReviewLitigation,
+    SpanOut,
+)
+
+State = dict[str, Any]  # cell path -> value
+_VALUE_TOKEN = re.compile(r"(?<![第\d.])\d+(?:\.\d+)?(?![\d.、．])")
+_TEMPLATE_2021 = re.compile(r"本年制发|现行有效|逾期不补正|缴纳费用|本年收费金额")
+
+
+@dataclass
+class TableWork:
+    """One table's state while the LLM works on it."""
+
+    table: str
+    model: type[BaseModel]
+    section: Section
+    det: State  # what the deterministic path read
+    failing: set[str]  # parsed cells in a failing rule
+    state: State = field(default_factory=dict)
+    cells: dict[str, LlmCell] = field(default_factory=dict)
+    replaced: set[str] = field(default_factory=set)
+    provenance: dict[str, SpanOut] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    def table_value(self) -> BaseModel:
+        return self.model.model_validate(unflatten(self.state, self.table))
+
+
+def table_model(table: str, template: str | None) -> type[BaseModel]:
+    if table == "review_litigation":
+        return ReviewLitigation
+    if table == "applications":
+        return Applications2021 if template == "2021" else Applications2019
+    return ActiveDisclosure2021 if template == "2021" else ActiveDisclosure2019
+
+
+def flatten(value: BaseModel, table: str) -> State:
+    out: State = {}
+    for row, fields in value.model_dump().items():
+        if isinstance(fields, dict):
+            out.update({f"{table}.{row}.{name}": v for name, v in fields.items()})
+    return out
+
+
+def unflatten(state: State, table: str) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for path, value in state.items():
+        _, row, name = path.split(".")
+        data.setdefault(row, {})[name] = value
+    return data
+
+
+def table_errors(findings: list[Finding], table: str) -> list[Finding]:
+    return [f for f in findings if f.severity == "error" and any(c.startswith(table + ".") for c in f.cells)]
+
+
+def needs_llm(record: Record, doc: Document, section: Section, findings: list[Finding]) -> bool:
+    """Absent, fewer cells read than numbers written, or failing a rule."""
+    value = getattr(record, section.key)
+    if value is None:
+        return bool(_VALUE_TOKEN.search(doc.view, section.body_start, section.end))
+    filled = sum(v is not None for v in flatten(value, section.key).values())
+    written = len(_VALUE_TOKEN.findall(doc.view, section.body_start, section.end))
+    return written > filled or bool(table_errors(findings, section.key))
+
+
+def start_work(record: Record, doc: Document, section: Section, findings: list[Finding]) -> TableWork:
+    table = section.key
+    current = getattr(record, table)
+    template = getattr(current, "template", None) or record.meta.template or _guess_template(doc, section)
+    model = table_model(table, template)
+    det = flatten(current if current is not None else model(), table)
+    failing = {c for f in table_errors(findings, table) for c in f.cells if det.get(c) is not None}
+    return TableWork(table, model, section, det, failing, state=dict(det))
+
+
+def first_answer(work: TableWork, client: LlmClient, prompt: PromptFile, doc: Document, budget: int) -> None:
+    """Ask for the whole table (chunk by chunk if it exceeds the budget) and merge the answer."""
+    answer: State = {}
+    for chunk in section_chunks(doc, work.section, budget, client.model):
+        messages = prompt.render("extract", tag=work.table, table_title=TITLES[work.table],
+                                 template_year=_template_of(work.model), chunk=chunk.text)
+        reply = client.ask(messages, work.model, prompt)
+        for path, value in flatten(reply, work.table).items():
+            if value is not None and answer.get(path) is None:
+                answer[path] = value
+    text = doc.view[work.section.body_start:work.section.end]
+    for path, value in answer.items():
+        if path in work.state and _in_table_text(path, value, text):
+            merge_cell(work, path, value)
+
+
+def merge_cell(work: TableWork, path: str, value: Any) -> None:
+    parsed = work.det.get(path)
+    if parsed is None or (path in work.failing and parsed != value):
+        work.state[path] = value
+        work.cells[path] = LlmCell(attempts=1)
+        if parsed is not None:
+            work.replaced.add(path)
+    elif parsed != value:
+        work.findings.append(disagreement(path, parsed, value))
+
+
+def disagreement(path: str, parsed: Any, llm: Any) -> Finding:
+    return Finding(rule="llm.disagreement", severity="warning", cells=[path], expected=float(parsed),
+                   found=float(llm), message=f"llm.disagreement: {path}: the parser read {parsed}, "
+                                             f"the LLM {llm}; kept the parser's {parsed}")
+
+
+def settle_replacements(work: TableWork, errors: list[Finding]) -> None:
+    """A parsed cell stays replaced only if the table's rules no longer fail on it."""
+    for path in sorted(work.replaced):
+        if any(path in f.cells for f in errors):
+            work.findings.append(disagreement(path, work.det[path], work.state[path]))
+            work.state[path] = work.det[path]
+            work.cells.pop(path, None)
+            work.provenance.pop(path, None)
+    work.replaced.clear()
+
+
+def _in_table_text(path: str, value: Any, text: str) -> bool:
+    if value == 0:
+        return "0" in text
+    return number_in(value, text) or (path.endswith("amount_wan") and number_in(value * 10000, text))
+
+
+def _template_of(model: type[BaseModel]) -> str:
+    field_info = model.model_fields.get("template")
+    return str(field_info.default) if field_info is not None else "2019/2021"
+
+
+def _guess_template(doc: Document, section: Section) -> str:
+    return "2021" if _TEMPLATE_2021.search(doc.view, section.body_start, section.end) else "2019"

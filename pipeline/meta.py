@@ -1,0 +1,71 @@
+"""Report metadata: title, agency and the year reported on, read from the text before section 一."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.core import Document, Section, squash
+from schemas import Meta
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_TITLE_WORDS = re.compile(r"信息公开.*(年度报告|年报|工作报告)|年度报告")
+_AGENCY_END = re.compile(r"(局|府|委|会|院|厅|办|室|处|所|中心|公司|部|署|站|馆|队|区|县|市|镇|街道|办事处)$")
+_PUBLISHER = re.compile(r"(?:发布机构|发文机关|来源|信息来源)\s*[:：]\s*(\S+)")
+_PERIOD = re.compile(r"(?:统计|数据).{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
+HEAD_LINES = 40
+
+
+def find_meta(doc: Document, sections: list[Section], template: str | None) -> Meta:
+    head_end = sections[0].start if sections else min(len(doc.view), 3000)
+    lines = [ln.strip() for ln in doc.view[:head_end].split("\n")][:HEAD_LINES]
+    lines = [ln for ln in lines if ln]
+    title = _title(lines)
+    agency = _agency(title, lines)
+    year = _year(title, doc, sections)
+    return Meta(title=title, agency=agency, year=year, template=template)  # type: ignore[arg-type]
+
+
+def _title(lines: list[str]) -> str | None:
+    for i, line in enumerate(lines):
+        flat = squash(line)
+        if (len(flat) > 60 or flat.startswith("关于") or flat.endswith((".docx", ".doc", ".pdf"))
+                or re.search(r"根据|[:。《]", flat)):
+            continue
+        joined = flat
+        prefix = flat.endswith("年") or bool(_AGENCY_END.search(flat))
+        if i + 1 < len(lines) and prefix and not _TITLE_WORDS.search(flat):
+            joined = flat + squash(lines[i + 1])
+        if not _TITLE_WORDS.search(joined) or len(joined) > 60 or "关于" in joined:
+            continue
+        if _YEAR.match(joined) and i > 0 and _AGENCY_END.search(squash(lines[i - 1])) and len(lines[i - 1]) <= 30:
+            joined = squash(lines[i - 1]) + joined
+        return joined
+    return None
+
+
+def _agency(title: str | None, lines: list[str]) -> str | None:
+    if title:
+        m = _YEAR.search(title)
+        head = title[: m.start()] if m else ""
+        head = re.sub(r"^(关于)?", "", head).strip("《》 ")
+        if 2 <= len(head) <= 40:
+            return head
+    for line in lines:
+        m = _PUBLISHER.search(line)
+        if m and _AGENCY_END.search(m.group(1)):
+            return m.group(1)
+    return None
+
+
+def _year(title: str | None, doc: Document, sections: list[Section]) -> int | None:
+    if title:
+        m = _YEAR.search(title)
+        if m:
+            return int(m.group(1))
+    m = _PERIOD.search(doc.view)
+    if m:
+        return int(m.group(1))
+    overview = next((s for s in sections if s.key == "overview"), None)
+    text = doc.view[overview.start:overview.end] if overview else doc.view[:3000]
+    m = _YEAR.search(text)
+    return int(m.group(1)) if m else None

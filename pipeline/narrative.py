@@ -1,0 +1,333 @@
+"""Claims the prose makes about its own numbers, and the checks of the three narrative rules.
+
+`find_claims` is the offline, rule-based finder; it is conservative on purpose (a false
+narrative error is worse than a missed one):
+- a percentage claim needs an explicit share (`占比`, `占…的`) or a rate named after its part
+  (`接通212542件，接通率95.78%`) and a whole the sentence points at (`787项…中`, `…176件…其中`);
+  year-on-year changes (同比/增长/下降 …) and bounds (`90%以上`) are skipped;
+- a parts claim needs `W，其中A，B…` in one sentence (≥ 2 parts, one unit) or a parenthetical
+  breakdown `97件（市5件、区92件）`; a `其中` list whose parts add up to less than the whole is
+  read as a partial enumeration (`其中` does not promise all parts) and is not claimed;
+- a table claim is a figure whose wording names one table cell unambiguously.
+
+`check_claims` is pure: it checks any `Claims` (from these rules or from the LLM) against a record.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+
+from pipeline.core import Document, Section
+from pipeline.facts import Clause, Quantity, Sentence, prose
+from schemas.claims import Claims, PartsClaim, PercentClaim, TableClaim
+from schemas.record import Finding, Record
+
+_YOY = re.compile(r"同比|环比|比上年|较上年|比去年|较去年|上一年|增长|下降|上升|增加|减少|提高|降低|提升|增幅|降幅")
+_SHARE = re.compile(r"占(?:比|[^,;]{0,15}?(?:的|比例|比重))\s*(?:达到|达|为|约)?\s*$")
+_RATE = re.compile(r"率\s*(?:达到|达|为)?\s*$")
+_BOUND_AFTER = re.compile(r"\s*(?:以上|以下|左右|多|余)")
+_BOUND_BEFORE = re.compile(r"(?:超过|近|约|逾|不到|不足|接近|高于|低于)\s*(?:达到|达|为)?\s*$")
+_OF_WHICH = re.compile(r"^\s*其中")
+_PARTIAL = re.compile(r"其中|含|包括|占|同比")
+_COUNT_UNITS = frozenset({"件", "条", "个", "份", "宗", "次", "项"})
+_YEAR = re.compile(r"(\d{4})\s*年")
+_APP_EXCLUDE = re.compile(r"同比|上年|去年|结转|自然人|法人|企业|复议|诉讼|办结|答复|转办|主动|网上|信函|当面|传真|邮件")
+_DISCLOSURE_RULES = (
+    (re.compile(r"(?<!其他对外管理服务事项)(?<!非)行政许可(?:信息|决定|处理决定)\s*$"), "active_disclosure.licensing.decisions"),
+    (re.compile(r"其他对外管理服务事项(?:信息|决定|处理决定)\s*$"), "active_disclosure.other_services.decisions"),
+)
+_APPLICATION_RULES = (
+    (re.compile(r"(?<!不)予以公开\s*$"), "applications.granted.total"),
+    (re.compile(r"(?<!不)部分公开\s*$"), "applications.partially_granted.total"),
+)
+_RECEIVED = (re.compile(r"收到|受理|新收|接收|接到"), re.compile(r"依申请公开|信息公开申请|公开申请"))
+
+
+# ---- finding -------------------------------------------------------------------------------------
+
+
+def find_claims(doc: Document, sections: list[Section], record: Record | None = None) -> Claims:
+    """Percentage, parts-of-a-whole and table-restating claims made by the prose of `sections`."""
+    year = record.meta.year if record is not None else None
+    claims = Claims()
+    for paragraph in _paragraphs(prose(doc, sections)):
+        for i, sentence in enumerate(paragraph):
+            claims.percents += _percent_claims(doc, paragraph, i)
+            claims.parts += _parts_claims(doc, sentence)
+            claims.table += _table_claims(doc, sentence, year)
+    return claims
+
+
+def _paragraphs(sentences: list[Sentence]) -> Iterator[list[Sentence]]:
+    group: list[Sentence] = []
+    for sentence in sentences:
+        if group and group[-1].line != sentence.line:
+            yield group
+            group = []
+        group.append(sentence)
+    if group:
+        yield group
+
+
+def _main(clause: Clause) -> list[Quantity]:
+    """The counts a clause states outside parentheses (no percentages, no year-on-year changes)."""
+    if _YOY.search(clause.text):
+        return []
+    return [q for q in clause.quantities if q.paren < 0 and q.unit != "%"]
+
+
+def _single(clause: Clause, unit: str | None = None) -> Quantity | None:
+    main = _main(clause)
+    if len(main) != 1 or (unit is not None and main[0].unit != unit):
+        return None
+    return main[0]
+
+
+def _quote(doc: Document, start: int, end: int) -> tuple[str, int, int]:
+    s, e = doc.to_source(start, end)
+    return doc.text[s:e], s, e
+
+
+# percentages
+
+
+def _percent_claims(doc: Document, paragraph: list[Sentence], i: int) -> list[PercentClaim]:
+    out = []
+    clauses = paragraph[i].clauses
+    for k, clause in enumerate(clauses):
+        for q in clause.quantities:
+            if q.unit != "%" or q.paren >= 0 or _YOY.search(clause.text) or _bounded(doc.view, clause, q):
+                continue
+            found = _share_of(paragraph, i, k, q, doc.view) or _rate_of(clauses, k, q, doc.view)
+            if found is not None:
+                part, whole = found
+                lo = whole.start if any(whole in c.quantities for c in clauses) else part.start
+                quote, s, e = _quote(doc, _clause_start(clauses, lo), q.end)
+                out.append(PercentClaim(quote=quote, start=s, end=e, part=part.value, whole=whole.value,
+                                        percent=q.value))
+    return out
+
+
+def _clause_start(clauses: list[Clause], pos: int) -> int:
+    return next(c.start for c in reversed(clauses) if c.start <= pos)
+
+
+def _bounded(view: str, clause: Clause, q: Quantity) -> bool:
+    return bool(_BOUND_AFTER.match(view, q.end) or _BOUND_BEFORE.search(view, clause.start, q.start))
+
+
+def _share_of(paragraph: list[Sentence], i: int, k: int, q: Quantity, view: str) -> tuple[Quantity, Quantity] | None:
+    """`787项…中，720项…，占比91.36%` or `…176件…其中予以公开90件，占比51.1%`: (part, whole)."""
+    clauses = paragraph[i].clauses
+    if not _SHARE.search(view, clauses[k].start, q.start):
+        return None
+    before = [p for p in clauses[k].quantities if p.end <= q.start and p.paren < 0 and p.unit != "%"]
+    part = before[-1] if before else (_single(clauses[k - 1]) if k else None)
+    if part is None:
+        return None
+    pk = part.clause
+    if pk and (whole := _single(clauses[pk - 1], part.unit)) and re.search(r"中\s*$", clauses[pk - 1].text):
+        return part, whole
+    of_which = next((j for j in range(pk, -1, -1) if _OF_WHICH.match(clauses[j].text)), None)
+    if of_which is None:
+        return None
+    earlier = [c for s in paragraph[:i] for c in s.clauses] + clauses[:of_which]
+    whole = next((w for c in reversed(earlier) for w in reversed(_main(c))), None)
+    if whole is None or whole.unit != part.unit or whole.value < part.value:
+        return None
+    return part, whole
+
+
+def _rate_of(clauses: list[Clause], k: int, q: Quantity, view: str) -> tuple[Quantity, Quantity] | None:
+    """`接通212542件，接通率95.78%` after `共收到…221903件`: the rate's stem names the part."""
+    if k < 2 or not _RATE.search(view, clauses[k].start, q.start):
+        return None
+    part, whole = _single(clauses[k - 1]), _single(clauses[k - 2])
+    stem = re.sub(r"率\s*(?:达到|达|为)?\s*$", "", view[clauses[k].start:q.start]).strip()
+    if part is None or whole is None or not stem or part.subject != stem:
+        return None
+    return (part, whole) if whole.unit == part.unit and whole.value >= part.value else None
+
+
+# parts
+
+
+def _parts_claims(doc: Document, sentence: Sentence) -> list[PartsClaim]:
+    clauses = sentence.clauses
+    out = [claim for clause in clauses for claim in _breakdowns(doc, clause)]
+    i = 0
+    while i < len(clauses):
+        whole = _single(clauses[i])
+        if whole is None or i + 1 >= len(clauses) or not _OF_WHICH.match(clauses[i + 1].text):
+            i += 1
+            continue
+        start = i + 2 if clauses[i + 1].text.strip() == "其中" else i + 1
+        items, end = _list(clauses, start, whole.unit, nested=False)
+        out += _list_claims(doc, clauses, whole, i, items)
+        i = max(end, i + 1)
+    return out
+
+
+Item = tuple[Quantity, list["Item"]]
+
+
+def _list(clauses: list[Clause], j: int, unit: str, nested: bool) -> tuple[list[Item], int]:
+    """Items `A 627条，其中a 339条，b 280条；B 577条`: one count per clause, a `其中` opening a sub-list
+    that a `；` closes."""
+    items: list[Item] = []
+    while j < len(clauses):
+        q = _single(clauses[j], unit)
+        if q is None or _RATE.search(clauses[j].text[: q.start - clauses[j].start]):
+            break
+        j += 1
+        sub: list[Item] = []
+        if not nested and j < len(clauses) and _OF_WHICH.match(clauses[j].text) and _single(clauses[j], unit):
+            sub, j = _list(clauses, j, unit, nested=True)
+        items.append((q, sub))
+        if nested and clauses[j - 1].sep in ";；":
+            break
+    return items, j
+
+
+def _list_claims(doc: Document, clauses: list[Clause], whole: Quantity, i: int, items: list[Item]) -> list[PartsClaim]:
+    out = []
+    parts = [q for q, _ in items]
+    if _exhaustive(whole, parts):
+        end = max(c.end for c in clauses if c.start <= parts[-1].end)
+        quote, s, e = _quote(doc, clauses[i].start, end)
+        out.append(PartsClaim(quote=quote, start=s, end=e, whole=whole.value, parts=[p.value for p in parts]))
+    for q, sub in items:
+        if sub:
+            out += _list_claims(doc, clauses, q, q.clause, sub)
+    return out
+
+
+def _exhaustive(whole: Quantity, parts: list[Quantity], partial: bool = True) -> bool:
+    if len(parts) < 2 or any(p.value > whole.value for p in parts):
+        return False
+    return not partial or sum(p.value for p in parts) >= whole.value
+
+
+def _breakdowns(doc: Document, clause: Clause) -> list[PartsClaim]:
+    """`97件（市5件、区92件）`: a count followed by a parenthesis of counts in the same unit."""
+    out = []
+    for q in _main(clause):
+        paren = q.end + len(doc.view[q.end:clause.end]) - len(doc.view[q.end:clause.end].lstrip())
+        if doc.view[paren:paren + 1] != "(":
+            continue
+        inner = [p for p in clause.quantities if p.paren == paren]
+        close = doc.view.find(")", paren, clause.end)
+        text = doc.view[paren:close if close >= 0 else clause.end]
+        if not inner or any(p.unit != q.unit for p in inner) or not _exhaustive(q, inner, bool(_PARTIAL.search(text))):
+            continue
+        quote, s, e = _quote(doc, clause.start, close + 1 if close >= 0 else clause.end)
+        out.append(PartsClaim(quote=quote, start=s, end=e, whole=q.value, parts=[p.value for p in inner]))
+    return out
+
+
+# table cells
+
+
+def _table_claims(doc: Document, sentence: Sentence, year: int | None) -> list[TableClaim]:
+    text = sentence.text
+    if year is not None and any(int(y) != year for y in _YEAR.findall(text)):
+        return []
+    out = []
+    for clause in sentence.clauses:
+        main = _main(clause)
+        if len(main) != 1 or main[0].unit not in _COUNT_UNITS:
+            continue
+        q = main[0]
+        path = _table_path(doc.view[clause.start:q.start], clause.text, text, sentence.section)
+        if path is not None:
+            quote, s, e = _quote(doc, clause.start, clause.end)
+            out.append(TableClaim(quote=quote, start=s, end=e, path=path, value=q.value))
+    return out
+
+
+def _table_path(before: str, clause: str, sentence: str, section: str) -> str | None:
+    if re.search(r"公示|公开", sentence):
+        for pattern, path in _DISCLOSURE_RULES:
+            if pattern.search(before):
+                return path
+    if _APP_EXCLUDE.search(clause):
+        return None
+    if ("申请" in sentence or section == "applications"):
+        for pattern, path in _APPLICATION_RULES:
+            if pattern.search(before):
+                return path
+    if all(p.search(clause) for p in _RECEIVED) and "其中" not in clause:
+        return "applications.new_received.total"
+    return None
+
+
+# ---- checking ------------------------------------------------------------------------------------
+
+
+def check_claims(claims: Claims, record: Record) -> list[Finding]:
+    """Findings of `narrative.percent`, `narrative.parts_sum` and `narrative.table_agreement`."""
+    findings = [_check_percent(c) for c in claims.percents]
+    findings += [_check_parts(c) for c in claims.parts]
+    findings += [_check_table(c, record) for c in claims.table]
+    return [f for f in findings if f is not None]
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.6f}".rstrip("0").rstrip(".")
+
+
+def _decimals(x: float) -> int:
+    text = _fmt(x)
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _short(quote: str, limit: int = 120) -> str:
+    quote = " ".join(quote.split())
+    return quote if len(quote) <= limit else quote[: limit - 1] + "…"
+
+
+def _check_percent(claim: PercentClaim) -> Finding | None:
+    """Stated percent vs part/whole*100, allowing rounding or truncation to the stated precision."""
+    if claim.whole == 0:
+        return None
+    computed = claim.part / claim.whole * 100
+    places = _decimals(claim.percent)
+    unit = 10.0 ** -places
+    if claim.percent - unit / 2 - 1e-9 <= computed < claim.percent + unit + 1e-9:
+        return None
+    shown = f"{computed:.{places}f}"
+    return Finding(rule="narrative.percent", severity="error", expected=float(shown), found=claim.percent,
+                   message=f'narrative.percent: "{_short(claim.quote)}" — {_fmt(claim.part)}/{_fmt(claim.whole)} = '
+                           f"{shown}%, stated {_fmt(claim.percent)}%")
+
+
+def _check_parts(claim: PartsClaim) -> Finding | None:
+    total = sum(claim.parts)
+    if math.isclose(total, claim.whole, abs_tol=1e-6):
+        return None
+    parts = " + ".join(_fmt(p) for p in claim.parts)
+    return Finding(rule="narrative.parts_sum", severity="error", expected=total, found=claim.whole,
+                   message=f'narrative.parts_sum: "{_short(claim.quote)}" — the parts {parts} = {_fmt(total)}, '
+                           f"stated whole {_fmt(claim.whole)}")
+
+
+def cell_value(record: Record, path: str) -> float | None:
+    """The record's value at a dotted cell path, or None when the table, row or cell is absent or blank."""
+    node: object = record
+    for name in path.split("."):
+        node = getattr(node, name, None)
+        if node is None:
+            return None
+    return float(node) if isinstance(node, int | float) and not isinstance(node, bool) else None
+
+
+def _check_table(claim: TableClaim, record: Record) -> Finding | None:
+    cell = cell_value(record, claim.path)
+    if cell is None or math.isclose(cell, claim.value, abs_tol=1e-6):
+        return None
+    return Finding(rule="narrative.table_agreement", severity="error", cells=[claim.path], expected=cell,
+                   found=claim.value,
+                   message=f'narrative.table_agreement: {claim.path} — the table has {_fmt(cell)}, the prose states '
+                           f'{_fmt(claim.value)} ("{_short(claim.quote)}")')

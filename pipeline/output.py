@@ -1,0 +1,66 @@
+"""Stage 6: write records and one-line summaries. Writes are atomic: a crash loses no finished file."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from schemas import Record
+
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".xhtml")
+
+
+def record_path(out_dir: Path, source: Path) -> Path:
+    return Path(out_dir) / f"{Path(source).stem}.json"
+
+
+def write_record(record: Record, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def is_done(path: Path, sha256: str) -> bool:
+    """True when `path` holds a record of the same source bytes (for resumable batches)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("source", {}).get("sha256") == sha256
+
+
+def summary(record: Record) -> str:
+    total = filled = 0
+    for table in (record.active_disclosure, record.applications, record.review_litigation):
+        if table is None:
+            continue
+        for row in table.model_dump().values():
+            if isinstance(row, dict):
+                total += len(row)
+                filled += sum(1 for v in row.values() if v is not None)
+    errors = sum(1 for f in record.findings if f.severity == "error")
+    warnings = len(record.findings) - errors
+    template = record.meta.template or "?"
+    return (f"{record.source.name}: template {template}, {filled}/{total} cells read, "
+            f"{len(record.facts)} facts, {errors} errors, {warnings} warnings")
+
+
+def expand_inputs(paths: list[Path]) -> list[Path]:
+    """Files as given; directories expanded to their report files, sorted."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+        else:
+            out.append(p)
+    return out

@@ -1,0 +1,227 @@
+"""Table parsers on every layout: hand-made rows whose true values are known by construction."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.sections import find_sections
+from pipeline.tables import parse_tables
+
+LABELS_2019 = [
+    ("new_received", "一、本年新收政府信息公开申请数量"), ("carried_over", "二、上年结转政府信息公开申请数量"),
+    ("granted", "（一）予以公开"), ("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    ("denied_state_secret", "1.属于国家秘密"), ("denied_prohibited_by_law", "2.其他法律行政法规禁止公开"),
+    ("denied_three_safeties", "3.危及“三安全一稳定”"), ("denied_third_party_rights", "4.保护第三方合法权益"),
+    ("denied_internal_affairs", "5.属于三类内部事务信息"), ("denied_process_information", "6.属于四类过程性信息"),
+    ("denied_enforcement_files", "7.属于行政执法案卷"), ("denied_inquiry_matters", "8.属于行政查询事项"),
+    ("unavailable_not_held", "1.本机关不掌握相关政府信息"), ("unavailable_needs_creation", "2.没有现成信息需要另行制作"),
+    ("unavailable_unclear", "3.补正后申请内容仍不明确"), ("declined_petition", "1.信访举报投诉类申请"),
+    ("declined_duplicate", "2.重复申请"), ("declined_publication", "3.要求提供公开出版物"),
+    ("declined_excessive", "4.无正当理由大量反复申请"), ("declined_confirmation", "5.要求行政机关确认或重新出具已获取信息"),
+    ("other_handling", "（六）其他处理"), ("total_processed", "（七）总计"), ("carried_forward", "四、结转下年度继续办理"),
+]
+ZERO = [0] * 7
+# A consistent table: 71 + 3 new, 2 carried over; 60 granted, 10 not held, 4 duplicate; 2 carried forward.
+VALUES = {key: ZERO for key, _ in LABELS_2019} | {
+    "new_received": [71, 3, 0, 0, 0, 0, 74],
+    "carried_over": [2, 0, 0, 0, 0, 0, 2],
+    "granted": [58, 2, 0, 0, 0, 0, 60],
+    "unavailable_not_held": [9, 1, 0, 0, 0, 0, 10],
+    "declined_duplicate": [4, 0, 0, 0, 0, 0, 4],
+    "total_processed": [71, 3, 0, 0, 0, 0, 74],
+    "carried_forward": [2, 0, 0, 0, 0, 0, 2],
+}
+HEAD = "一、总体情况\n本年度共收到申请74件。\n三、收到和处理政府信息公开申请情况\n"
+TAIL = "\n四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n六、其他需要报告的事项\n"
+HEADER_CELLS = ["申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+
+
+def _cells(values: list[int | None]) -> list[str]:
+    return ["" if v is None else str(v) for v in values]
+
+
+def render(style: str, values: dict[str, list[int | None]] = VALUES) -> str:
+    lines: list[str] = []
+    if style == "paragraphs":  # .docx dump: a cell per paragraph, an empty cell as one extra empty line
+        for cell in HEADER_CELLS:
+            lines += [cell, ""]
+        for key, label in LABELS_2019:
+            lines += [label, ""]
+            for v in values[key]:
+                lines += [str(v), ""] if v is not None else [""]
+    elif style == "pipes":
+        lines += [f"{c} |" for c in HEADER_CELLS]
+        for key, label in LABELS_2019:
+            lines += [f"{label} |", *[f"{c} |" for c in _cells(values[key])], "||"]
+    elif style == "tab_cells":
+        lines += [f"\t{c}" for c in HEADER_CELLS]
+        for key, label in LABELS_2019:
+            lines += ["", f"\t{label}", *[f"\t{c}" for c in _cells(values[key])]]
+    elif style == "tab_rows":
+        lines.append("\t".join(HEADER_CELLS))
+        for key, label in LABELS_2019:
+            lines.append("\t".join([label, *_cells(values[key])]) + "\t")
+    elif style == "ocr_split":  # rows broken across lines, page furniture in between
+        lines.append(" ".join(HEADER_CELLS))
+        for i, (key, label) in enumerate(LABELS_2019):
+            cells = _cells(values[key])
+            lines += [f"{label} {' '.join(cells[:3])}", "- 17 -" if i % 5 == 0 else "", " ".join(cells[3:])]
+    elif style == "spaced_fullwidth":
+        lines.append("申 请 人 情 况 自 然 人 商 业 企 业 科 研 机 构")
+        for key, label in LABELS_2019:
+            full = [c.translate(str.maketrans("0123456789", "０１２３４５６７８９")) for c in _cells(values[key])]
+            lines.append(" ".join(label) + "\t" + "\t".join(full))
+    return HEAD + "\n".join(lines) + TAIL
+
+
+def _app_values(doc) -> dict[str, list]:
+    table = parse_tables(doc, find_sections(doc))["applications"]
+    cols = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+            "legal_service_org", "other_org", "total"]
+    return {key: [table.value(f"applications.{key}.{c}") for c in cols] for key, _ in LABELS_2019}, table
+
+
+@pytest.mark.parametrize("style", ["paragraphs", "pipes", "tab_cells", "tab_rows", "ocr_split", "spaced_fullwidth"])
+def test_every_layout_reads_the_whole_table(make_doc, style):
+    values, table = _app_values(make_doc(render(style)))
+    assert table.template == "2019"
+    assert values == VALUES
+
+
+@pytest.mark.parametrize("style", ["paragraphs", "pipes", "tab_cells", "tab_rows"])
+def test_blank_cells_stay_null_not_zero(make_doc, style):
+    blanks = dict(VALUES, declined_petition=[None] * 7, partially_granted=[0, None, None, None, None, None, 0])
+    values, _ = _app_values(make_doc(render(style, blanks)))
+    assert values["declined_petition"] == [None] * 7
+    assert values["partially_granted"] == [0, None, None, None, None, None, 0]
+
+
+def test_provenance_points_at_the_digits(make_doc):
+    doc = make_doc(render("tab_rows"))
+    table = parse_tables(doc, find_sections(doc))["applications"]
+    cell = table.cells["applications.new_received.total"]
+    assert doc.text[cell.start:cell.end] == "74"
+
+
+def _run_together(rows: dict[str, str]) -> str:
+    lines = []
+    for key, label in LABELS_2019:
+        lines.append(f"{label} {rows.get(key, ''.join(str(v) for v in VALUES[key]))}")
+    return HEAD + "\n".join(lines) + TAIL
+
+
+def test_run_together_rows_split_by_the_arithmetic(make_doc):
+    # every row jammed: 713000074 is 71,3,0,0,0,0,74 (the only split whose row total holds)
+    values, table = _app_values(make_doc(_run_together({})))
+    assert values == VALUES
+    assert any(f.rule == "tables.inferred" for f in table.findings)
+    cell = table.cells["applications.new_received.natural_person"]
+    assert (cell.start, cell.end) != (None, None)
+
+
+def _jammed(rows: list[tuple[str, str]]) -> str:
+    labels = dict(LABELS_2019)
+    return HEAD + "\n".join(f"{labels[key]} {digits}" for key, digits in rows) + TAIL
+
+
+def test_run_together_row_the_arithmetic_cannot_settle_stays_null(make_doc):
+    # 110100012 splits three ways that all keep the row total (1+1+0+10=12, 1+10+1=12, 11+0+1=12)
+    values, table = _app_values(make_doc(_jammed([("new_received", "110100012")])))
+    assert values["new_received"][0] is None and values["new_received"][1] is None
+    assert values["new_received"][6] == 12  # every candidate agrees on the total
+    amb = [f for f in table.findings if f.rule == "tables.ambiguous"]
+    assert amb and "Candidates" in amb[0].message and "[11, 0, 1, 0, 0, 0, 12]" in amb[0].message
+
+
+def test_run_together_row_settled_by_the_balance(make_doc):
+    rows = [("new_received", "110100012"), ("carried_over", "0000000"), ("total_processed", "11 0 1 0 0 0 12"),
+            ("carried_forward", "0000000")]
+    values, _ = _app_values(make_doc(_jammed(rows)))
+    assert values["new_received"] == [11, 0, 1, 0, 0, 0, 12]
+
+
+def test_dropped_cells_placed_only_when_the_balance_singles_them_out(make_doc):
+    # docx dump where the carried-over row lost five cells: "2", "2" could be any two columns
+    text = render("paragraphs").replace("二、上年结转政府信息公开申请数量\n\n2\n\n0\n\n0\n\n0\n\n0\n\n0\n\n2\n\n",
+                                        "二、上年结转政府信息公开申请数量\n\n2\n\n2\n\n")
+    values, table = _app_values(make_doc(text))
+    assert values["carried_over"] == [2, None, None, None, None, None, 2]
+    assert values["granted"] == VALUES["granted"]
+
+
+def test_table_internal_heading_is_not_a_section(make_doc):
+    doc = make_doc(render("tab_rows"))
+    keys = [s.key for s in find_sections(doc)]
+    assert keys.count("review_litigation") == 1
+    assert [s.title for s in find_sections(doc) if s.key == "review_litigation"] == ["四、政府信息公开行政复议、行政诉讼情况"]
+
+
+AD_2019 = """二、主动公开政府信息情况
+第二十条第（一）项
+信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量
+规章\t0\t0\t0
+规范性文件\t2\t2\t15
+第二十条第（五）项
+信息内容\t上一年项目数量\t本年增/减\t处理决定数量
+行政许可\t185\t+43\t67556
+其他对外管理服务事项\t877\t-8\t36300
+第二十条第（六）项
+信息内容\t上一年项目数量\t本年增/减\t处理决定数量
+行政处罚\t2110\t+30\t1620
+行政强制\t51\t－13\t10
+第二十条第（八）项
+信息内容\t上一年项目数量\t本年增/减\t
+行政事业性收费\t11\t/\t0
+第二十条第（九）项
+信息内容\t采购项目数量\t采购总金额\t
+政府集中采购\t3\t161330元\t
+三、收到和处理政府信息公开申请情况
+"""
+
+
+def test_active_disclosure_2019_signed_numbers_units_and_blanks(make_doc):
+    doc = make_doc("一、总体情况\n略。\n" + AD_2019)
+    table = parse_tables(doc, find_sections(doc))["active_disclosure"]
+    assert table.template == "2019"
+    assert table.value("active_disclosure.licensing.change") == 43
+    assert table.value("active_disclosure.other_services.change") == -8
+    assert table.value("active_disclosure.enforcement.change") == -13
+    assert table.value("active_disclosure.fees.change") is None  # "/" is blank, not 0
+    assert table.value("active_disclosure.procurement.amount_wan") == pytest.approx(16.133)
+    assert table.value("active_disclosure.normative_documents.total_published") == 15
+
+
+def test_active_disclosure_2021_amount_in_wan(make_doc):
+    text = ("二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n"
+            "规章 | 1 | 0 | 3\n行政规范性文件 | 4 | 1 | 20\n第二十条第（五）项\n信息内容 | 本年处理决定数量\n"
+            "行政许可 | 1,234\n行政处罚 | 5\n行政强制 | 0\n第二十条第（八）项\n信息内容 | 本年收费金额（单位：万元）\n"
+            "行政事业性收费 | 40.35\n三、收到和处理政府信息公开申请情况\n")
+    doc = make_doc(text)
+    table = parse_tables(doc, find_sections(doc))["active_disclosure"]
+    assert table.template == "2021"
+    assert table.value("active_disclosure.licensing.decisions") == 1234
+    assert table.value("active_disclosure.fees.amount_wan") == pytest.approx(40.35)
+    assert table.value("active_disclosure.normative_documents.in_force") == 20
+
+
+REVIEW = "四、政府信息公开行政复议、行政诉讼情况\n行政复议\t行政诉讼\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n{row}\n五、存在的主要问题及改进情况\n"
+
+
+@pytest.mark.parametrize("row,expected", [
+    pytest.param("4\t1\t0\t0\t5\t1\t1\t0\t1\t3\t0\t0\t0\t0\t0", [4, 1, 0, 0, 5, 1, 1, 0, 1, 3, 0, 0, 0, 0, 0], id="tabs"),
+    pytest.param("410051101300000", [4, 1, 0, 0, 5, 1, 1, 0, 1, 3, 0, 0, 0, 0, 0], id="run-together"),
+    pytest.param("0 0 0 0 0\n- 3 -\n0 0 0 0 0 0 0 0 0 0", [0] * 15, id="ocr-page-number"),
+])
+def test_review_litigation_layouts(make_doc, row, expected):
+    doc = make_doc(REVIEW.format(row=row))
+    table = parse_tables(doc, find_sections(doc))["review_litigation"]
+    groups = ("review", "litigation_direct", "litigation_after_review")
+    fields = ("upheld", "corrected", "other", "pending", "total")
+    assert [table.value(f"review_litigation.{g}.{f}") for g in groups for f in fields] == expected
+
+
+def test_missing_table_is_reported_not_invented(make_doc):
+    doc = make_doc("一、总体情况\n本年无申请。\n五、存在的主要问题及改进情况\n一是不足。\n")
+    tables = parse_tables(doc, find_sections(doc))
+    assert not tables["applications"].found
+    assert all(c.value is None for c in tables["applications"].cells.values())
