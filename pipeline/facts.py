@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from pipeline.core import Document, Section
-from schemas.record import Fact
+from schemas.record import Fact, SectionKey
 
 TABLE_SECTIONS = frozenset({"active_disclosure", "applications", "review_litigation"})
 
@@ -86,7 +87,7 @@ def find_facts(doc: Document, sections: list[Section]) -> list[Fact]:
         for clause in sentence.clauses:
             s, e = doc.to_source(clause.start, clause.end)
             for q in clause.quantities:
-                facts.append(Fact(section=sentence.section, subject=q.subject or doc.text[s:e],  # type: ignore[arg-type]
+                facts.append(Fact(section=cast(SectionKey, sentence.section), subject=q.subject or doc.text[s:e],
                                   value=q.value, unit=q.unit, quote=doc.text[s:e], start=s, end=e))
     return facts
 
@@ -147,7 +148,6 @@ def _quantities(doc: Document, clause: Clause, idx: int, earlier: list[Quantity]
     found = []
     for m in _NUMBER.finditer(view, clause.start, clause.end):
         before = view[clause.start:m.start()].rstrip()
-        after = view[m.end():m.end() + 1]
         if before.endswith("第"):
             continue
         if before.count("《") > before.count("》") or before.count("【") > before.count("】"):
@@ -244,6 +244,7 @@ _MARKERS = (
 _STOP = re.compile(r"下一步|针对(?!性)|改进措施|今后|整改措施|做好以下|主要做了以下|以下(?:几方面|措施|工作)"
                    r"|(?:我局|我区|我市|我县|我们|本机关|我委|我办|本单位)将|将(?:重点|继续|采取|从以下)")
 _ITEM_END = re.compile(r"[。;；\n]")
+_PROBLEM_LEAD = re.compile(r"(?:[\s,:、]|主要(?:问题|不足|表现)?(?:是|为|在于|有)|一方面|另一方面)+")
 _NONE = re.compile(r"\s*(?:无|暂无|没有)[。.]?\s*")
 
 
@@ -265,12 +266,18 @@ def _ordinal(text: str) -> int:
 
 
 def _enumerated(view: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Items `一是…；二是…` (or `(一)`, `1.`, `(1)`) from the first `1` up to a restart or a stop word."""
-    firsts = [(m.start(), pattern) for pattern in _MARKERS for m in pattern.finditer(view, lo, hi)
-              if _ordinal(m.group("n")) == 1]
-    if not firsts:
-        return []
-    pos, pattern = min(firsts, key=lambda f: f[0])
+    """Items `一是…；二是…` (or `(一)`, `1.`, `(1)`): the numbering style that lists the most items."""
+    best: list[tuple[int, int]] = []
+    for pattern in _MARKERS:
+        first = next((m for m in pattern.finditer(view, lo, hi) if _ordinal(m.group("n")) == 1), None)
+        items = _items(view, pattern, first.start(), hi) if first else []
+        if len(items) > len(best) or (items and len(items) == len(best) and items[0][0] < best[0][0]):
+            best = items
+    return best
+
+
+def _items(view: str, pattern: re.Pattern[str], pos: int, hi: int) -> list[tuple[int, int]]:
+    """From the item numbered 1 up to a restart of the numbering or a stop word (下一步, 针对…)."""
     stop = _STOP.search(view, pos, hi)
     hi = stop.start() if stop else hi
     items: list[tuple[int, int]] = []
@@ -281,7 +288,7 @@ def _enumerated(view: str, lo: int, hi: int) -> list[tuple[int, int]]:
             continue
         end = _ITEM_END.search(view, m.end(), hi)
         items.append(_strip_span(view, m.end(), end.start() if end else hi))
-    return items
+    return [i for i in items if i[1] > i[0]]
 
 
 def _unnumbered(view: str, section: Section) -> list[tuple[int, int]]:
@@ -300,8 +307,8 @@ def _unnumbered(view: str, section: Section) -> list[tuple[int, int]]:
 
 
 def _strip_span(view: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and view[start] in " \t,:、":
-        start += 1
+    lead = _PROBLEM_LEAD.match(view, start, end)
+    start = lead.end() if lead else start
     while end > start and view[end - 1] in " \t\r,;:。.、":
         end -= 1
     return start, end

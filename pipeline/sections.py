@@ -40,6 +40,7 @@ _EXACT = {
 _STYLE_RANK = {"cn": 0, "arabic": 1, "part": 2, "paren": 3, "none": 4}
 _TOC = re.compile(r"(\.{3,}|…{2,}|·{3,})|\t\s*\d+\s*$")
 MAX_HEADING = 40
+_KEYWORD = re.compile(r"情况|概况|概述|主动公开|申请|复议|诉讼|问题|其他|需要说明")
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ def _candidates(view: str) -> list[_Candidate]:
     pos = 0
     for line in view.split("\n"):
         start, pos = pos, pos + len(line) + 1
+        if len(line) > 3 * MAX_HEADING or not _KEYWORD.search(line):
+            continue
         stripped = line.strip()
         if not stripped or len(stripped) > MAX_HEADING + 8 or _TOC.search(line):
             continue

@@ -224,16 +224,18 @@ def _report_settling(result: TableResult, table: str, cands: list[RowCandidates]
         unknown = settled.undetermined.get(cand.key, [])
         if unknown:
             shown = "; ".join("[" + ", ".join("∅" if s.value is None else f"{s.value:g}" for s in rd) + "]"
-                              for rd in settled.alternatives.get(cand.key, []))
+                              for rd in dict.fromkeys(settled.alternatives.get(cand.key, [])))
             cells = [f"{prefix}.{names[i]}" for i in unknown]
             result.findings.append(RawFinding("tables.ambiguous", "warning",
                                               f"{prefix}: {cand.note}; the table's arithmetic does not single out "
                                               f"one reading, so {len(cells)} cell(s) are null. Candidates: {shown}",
                                               cells))
-        else:
+        placed = [f"{prefix}.{names[i]}" for i, s in enumerate(settled.values.get(cand.key, []))
+                  if i not in unknown and s.value is not None]
+        if placed:
             result.findings.append(RawFinding("tables.inferred", "warning",
-                                              f"{prefix}: {cand.note}; the reading was settled by the table's "
-                                              "arithmetic (row totals, outcome sums, balance)", [prefix]))
+                                              f"{prefix}: {cand.note}; {len(placed)} cell(s) placed by the table's "
+                                              "arithmetic (row totals, outcome sums, balance)", placed))
 
 
 # ---- table 四 ---------------------------------------------------------------------------------------

@@ -177,10 +177,19 @@ def _row_tokens(start: int, line: str) -> list[Token]:
 
 
 _PIECE = re.compile(r"\S+")
+_DIGIT = re.compile(r"\d")
+_INNER_SPACE = re.compile(r"\s")
 
 
 def _free_tokens(start: int, line: str) -> list[Token]:
     """Free text: numbers are whitespace-delimited; text between them is one label token."""
+    stripped = line.strip()
+    lead = len(line) - len(line.lstrip())
+    if not _DIGIT.search(stripped) and not BLANK_RE.match(stripped):  # a label: the common case
+        return [Token("text", squash(stripped), start + lead, start + lead + len(stripped))]
+    if not _INNER_SPACE.search(stripped):
+        if parse_number(stripped) is not None or BLANK_RE.match(stripped):
+            return [_cell_token(stripped, start + lead, start + lead + len(stripped), splittable=False)]
     pieces = [(m.start(), m.group()) for m in _PIECE.finditer(line)]
     alone = len(pieces) == 1
     out: list[Token] = []

@@ -86,13 +86,14 @@ def table_errors(findings: list[Finding], table: str) -> list[Finding]:
 
 
 def needs_llm(record: Record, doc: Document, section: Section, findings: list[Finding]) -> bool:
-    """Absent, fewer cells read than numbers written, or failing a rule."""
+    """Absent; null cells while the source writes more numbers than were read; or failing a rule."""
     value = getattr(record, section.key)
     if value is None:
         return bool(_VALUE_TOKEN.search(doc.view, section.body_start, section.end))
-    filled = sum(v is not None for v in flatten(value, section.key).values())
+    cells = flatten(value, section.key).values()
+    filled = sum(v is not None for v in cells)
     written = len(_VALUE_TOKEN.findall(doc.view, section.body_start, section.end))
-    return written > filled or bool(table_errors(findings, section.key))
+    return (filled < len(cells) and written > filled) or bool(table_errors(findings, section.key))
 
 
 def start_work(record: Record, doc: Document, section: Section, findings: list[Finding]) -> TableWork:
