@@ -10,6 +10,7 @@ winning reading agrees on it. Everything else stays null, never a guess.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from pipeline.tokens import Token
 
-MAX_ROW_CANDIDATES = 3000
+MAX_ROW_CANDIDATES = 20_000
 MAX_JOINT = 200_000
 
 
@@ -68,9 +69,11 @@ def row_candidates(key: str, cells: Sequence[Token], width: int) -> RowCandidate
     if any(t.splittable for t in cells) and len(cells) < width:
         readings = _splits(cells, width)
         return RowCandidates(key, readings, exact=False, note=f"{len(cells)} value(s) run together for {width} columns")
+    if len(slots) < width and math.comb(width, len(slots)) > MAX_ROW_CANDIDATES:
+        return RowCandidates(key, [], exact=False, note=f"{len(slots)} value(s) for {width} columns")
     if len(slots) < width:
         readings = [_place(slots, pos, width) for pos in itertools.combinations(range(width), len(slots))]
-        return RowCandidates(key, readings[:MAX_ROW_CANDIDATES], exact=False,
+        return RowCandidates(key, readings if len(readings) <= MAX_ROW_CANDIDATES else [], exact=False,
                              note=f"{len(slots)} value(s) for {width} columns, cells dropped")
     return _trim(key, slots, width)
 
@@ -96,17 +99,29 @@ def _trim(key: str, slots: list[Slot], width: int) -> RowCandidates:
         slots = slots[1:]
     if len(slots) == width:
         return RowCandidates(key, [tuple(slots)], exact=True)
-    readings = [tuple(slots[i] for i in keep) for keep in itertools.combinations(range(len(slots)), width)]
-    return RowCandidates(key, list(dict.fromkeys(readings))[:MAX_ROW_CANDIDATES], exact=False,
+    if math.comb(len(slots), width) > MAX_ROW_CANDIDATES:
+        return RowCandidates(key, [], exact=False, note=f"{len(slots)} values for {width} columns")
+    readings = list(dict.fromkeys(tuple(slots[i] for i in keep)
+                                  for keep in itertools.combinations(range(len(slots)), width)))
+    return RowCandidates(key, readings if len(readings) <= MAX_ROW_CANDIDATES else [], exact=False,
                          note=f"{len(slots)} values for {width} columns, extra values in the row")
 
 
 def _splits(cells: Sequence[Token], width: int) -> list[Reading]:
-    """Every way to cut the splittable digit runs so that the row has exactly `width` cells."""
+    """Every way to cut the splittable digit runs so that the row has exactly `width` cells.
+
+    Returns [] (undetermined) rather than a truncated list when there are too many ways.
+    """
+    jammed = [i for i, t in enumerate(cells) if t.kind == "num" and t.splittable]
+    spare = width - (len(cells) - len(jammed))  # cells the jammed runs must make up together
     per_token: list[list[list[Slot]]] = []
-    for tok in cells:
-        if tok.kind == "num" and tok.splittable:
-            per_token.append(_digit_cuts(tok, width))
+    for i, tok in enumerate(cells):
+        if i in jammed:
+            parts = range(spare, spare + 1) if len(jammed) == 1 else range(1, spare + 1)
+            cuts = _digit_cuts(tok, parts)
+            if cuts is None:
+                return []
+            per_token.append(cuts)
         else:
             per_token.append([[_slot(tok)]])
     readings: list[Reading] = []
@@ -114,16 +129,18 @@ def _splits(cells: Sequence[Token], width: int) -> list[Reading]:
         flat = [s for part in combo for s in part]
         if len(flat) == width:
             readings.append(tuple(flat))
-            if len(readings) >= MAX_ROW_CANDIDATES:
-                break
+            if len(readings) > MAX_ROW_CANDIDATES:
+                return []
     return readings
 
 
-def _digit_cuts(tok: Token, width: int) -> list[list[Slot]]:
+def _digit_cuts(tok: Token, counts: range) -> list[list[Slot]] | None:
     digits = tok.text
     n = len(digits)
     out = []
-    for k in range(1, min(width, n) + 1):
+    for k in counts:
+        if not 1 <= k <= n:
+            continue
         for cuts in itertools.combinations(range(1, n), k - 1):
             bounds = (0, *cuts, n)
             parts = [digits[a:b] for a, b in itertools.pairwise(bounds)]
@@ -131,8 +148,8 @@ def _digit_cuts(tok: Token, width: int) -> list[list[Slot]]:
                 continue
             out.append([Slot(float(p), tok.start + a, tok.start + b)
                         for p, (a, b) in zip(parts, itertools.pairwise(bounds), strict=True)])
-            if len(out) >= MAX_ROW_CANDIDATES:
-                return out
+            if len(out) > MAX_ROW_CANDIDATES:
+                return None
     return out
 
 

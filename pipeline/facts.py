@@ -5,7 +5,8 @@ Everything is parsed on `Document.view` and reported with source offsets (`Docum
 A quantity is an Arabic number directly followed by a counting unit (`387篇`, `3000余次`,
 `32.6万件`, `91.36%`); a number without a unit (years, dates, phone numbers, postcodes, document
 numbers, hotline names such as 12345) is never a fact. Ordinals (`第54次`), numbers inside book
-titles (`《…》`), arithmetic (`180件*2小时`) and table lines are skipped.
+titles (`《…》`) and table lines (tab/pipe-separated cells, lone cells, and in the three table
+sections any line without sentence punctuation) are skipped. A quote is the clause the number is in.
 """
 
 from __future__ import annotations
@@ -194,9 +195,9 @@ def _subject(doc: Document, lo: int, num_start: int, unit_end: int, hi: int, nex
     if next_quantity and (comma := view.find("、", unit_end, hi)) >= 0:
         hi = comma  # `采集电子印章2135个、电子证照72个`: the suffix stops where the next item begins
     s0, s1 = _trim(view, unit_end, hi, _SUF_LEAD, _SUF_TRAIL)
-    pre, suf = _source(doc, p0, p1), _source(doc, s0, s1)
+    pre, suf = _words(doc, p0, p1), _words(doc, s0, s1)
     if not pre and not suf:
-        return _source(doc, *_trim(view, lo, num_start, _PUNCT, _SPACE_END))
+        return _words(doc, *_trim(view, lo, num_start, _PUNCT, _SPACE_END))
     if not suf:
         return pre
     if not pre or _VERB_END.search(view, lo, num_start):
@@ -209,6 +210,11 @@ def _trim(view: str, lo: int, hi: int, lead: re.Pattern[str], trail: re.Pattern[
     lo = m.end() if m else lo
     m = trail.search(view, lo, hi)
     return lo, (m.start() if m else hi)
+
+
+def _words(doc: Document, start: int, end: int) -> str:
+    """The report's own words for a view span: source text, or the rendered text of a web page."""
+    return doc.view[start:end] if doc.kind == "html" else _source(doc, start, end)
 
 
 def _source(doc: Document, start: int, end: int) -> str:
@@ -254,7 +260,7 @@ def find_problems(doc: Document, sections: list[Section]) -> list[str]:
     if section is None or _NONE.fullmatch(doc.view[section.body_start:section.end]):
         return []
     items = _enumerated(doc.view, section.body_start, section.end) or _unnumbered(doc.view, section)
-    return [text for text in (_source(doc, s, e).strip() for s, e in items) if text]
+    return [text for text in (_words(doc, s, e).strip() for s, e in items) if text]
 
 
 def _ordinal(text: str) -> int:
@@ -296,7 +302,7 @@ def _unnumbered(view: str, section: Section) -> list[tuple[int, int]]:
     lo, hi = section.body_start, section.end
     stop = _STOP.search(view, lo, hi)
     hi = stop.start() if stop else hi
-    colon = max(view.rfind(":", lo, hi), view.rfind("：", lo, hi))
+    colon = view.rfind(":", lo, hi)
     lo = colon + 1 if colon >= 0 else lo
     items = []
     for m in re.finditer(r"[^。;；\n]+", view[lo:hi]):

@@ -2,7 +2,7 @@
 
 `find_claims` is the offline, rule-based finder; it is conservative on purpose (a false
 narrative error is worse than a missed one):
-- a percentage claim needs an explicit share (`占比`, `占…的`) or a rate named after its part
+- a percentage claim needs an explicit share (`占比`, `占全部…的`) or a rate named after its part
   (`接通212542件，接通率95.78%`) and a whole the sentence points at (`787项…中`, `…176件…其中`);
   year-on-year changes (同比/增长/下降 …) and bounds (`90%以上`) are skipped;
 - a parts claim needs `W，其中A，B…` in one sentence (≥ 2 parts, one unit) or a parenthetical
@@ -19,13 +19,13 @@ import math
 import re
 from collections.abc import Iterator
 
-from pipeline.core import Document, Section
+from pipeline.core import Document, Section, normalise
 from pipeline.facts import Clause, Quantity, Sentence, prose
 from schemas.claims import Claims, PartsClaim, PercentClaim, TableClaim
 from schemas.record import Finding, Record
 
 _YOY = re.compile(r"同比|环比|比上年|较上年|比去年|较去年|上一年|增长|下降|上升|增加|减少|提高|降低|提升|增幅|降幅")
-_SHARE = re.compile(r"占(?:比|[^,;]{0,15}?(?:的|比例|比重))\s*(?:达到|达|为|约)?\s*$")
+_SHARE = re.compile(r"占(?:比|(?:总数|总量|全部|所有|总计|申请总数)[^,;]{0,10}?(?:的|比例|比重))\s*(?:达到|达|为)?\s*$")
 _RATE = re.compile(r"率\s*(?:达到|达|为)?\s*$")
 _BOUND_AFTER = re.compile(r"\s*(?:以上|以下|左右|多|余)")
 _BOUND_BEFORE = re.compile(r"(?:超过|近|约|逾|不到|不足|接近|高于|低于)\s*(?:达到|达|为)?\s*$")
@@ -146,7 +146,7 @@ def _rate_of(clauses: list[Clause], k: int, q: Quantity, view: str) -> tuple[Qua
         return None
     part, whole = _single(clauses[k - 1]), _single(clauses[k - 2])
     stem = re.sub(r"率\s*(?:达到|达|为)?\s*$", "", view[clauses[k].start:q.start]).strip()
-    if part is None or whole is None or not stem or part.subject != stem:
+    if part is None or whole is None or not stem or normalise(part.subject) != stem:
         return None
     return (part, whole) if whole.unit == part.unit and whole.value >= part.value else None
 
@@ -179,7 +179,7 @@ def _list(clauses: list[Clause], j: int, unit: str, nested: bool) -> tuple[list[
     items: list[Item] = []
     while j < len(clauses):
         q = _single(clauses[j], unit)
-        if q is None or _RATE.search(clauses[j].text[: q.start - clauses[j].start]):
+        if q is None:
             break
         j += 1
         sub: list[Item] = []

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from schemas import Record
-from tests.conftest import ROOT, SAMPLES, SAMPLE_NAMES
+from tests.conftest import ROOT, SAMPLE_NAMES, SAMPLES
 
 runner = CliRunner()
 

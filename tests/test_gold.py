@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pipeline.extract import extract
-from tests.conftest import GOLD, SAMPLES, SAMPLE_NAMES
+from tests.conftest import GOLD, SAMPLE_NAMES, SAMPLES
 
 TABLES = ("active_disclosure", "applications", "review_litigation")
 

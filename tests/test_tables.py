@@ -225,3 +225,24 @@ def test_missing_table_is_reported_not_invented(make_doc):
     tables = parse_tables(doc, find_sections(doc))
     assert not tables["applications"].found
     assert all(c.value is None for c in tables["applications"].cells.values())
+
+
+def test_clean_html_2021_report(samples_dir):
+    from pipeline.extract import extract
+    from tests.conftest import ROOT
+
+    record = extract(ROOT / "tests" / "data" / "clean_2021.html")
+    assert record.meta.template == "2021" and record.meta.year == 2021 and record.meta.agency == "某某局"
+    apps = record.applications
+    assert apps is not None and apps.template == "2021"
+    assert apps.new_received.model_dump() == {"natural_person": 10, "commercial_enterprise": 2, "research_institution": 0,
+                                              "social_welfare_org": 0, "legal_service_org": 1, "other_org": 0, "total": 13}
+    assert apps.total_processed.total == 12 and apps.carried_forward.natural_person == 2
+    ad = record.active_disclosure
+    assert ad is not None and ad.template == "2021"
+    assert ad.licensing.decisions == 1234 and ad.enforcement.decisions == 0 and ad.fees.amount_wan == 12.5
+    assert record.review_litigation is not None and record.review_litigation.review.upheld == 1
+    assert not [f for f in record.findings if f.severity == "error"]
+    source = (ROOT / "tests" / "data" / "clean_2021.html").read_text(encoding="utf-8")
+    span = record.provenance["active_disclosure.licensing.decisions"]
+    assert source[span.start:span.end] == "1,234"

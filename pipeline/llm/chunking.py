@@ -1,8 +1,10 @@
 """Chunks for the LLM: by section first, then by a token budget on paragraph boundaries.
 
-A table's section is one chunk unless the table alone exceeds the budget. Offsets are view
-offsets (`Document.view`), which is also the text the model is shown, so a quote found in the
-view maps back to the source with `Document.to_source`.
+A table's section is one chunk unless the table alone exceeds the budget. A prose chunk holds
+the section's paragraphs that state a number (a paragraph without a digit has no fact or claim
+to give), except in `problems`, which is sent whole. Requests then carry one or more whole
+chunks up to the same budget, each under its section heading. Offsets are view offsets
+(`Document.view`, the text the model is shown); `Document.to_source` maps them back.
 """
 
 from __future__ import annotations
@@ -19,45 +21,78 @@ PROSE_KEYS = ("overview", "problems", "other")
 _PARAGRAPH = re.compile(r"[^\n]*(?:\n|$)")
 _SENTENCE = re.compile(r"[^。；;！!？?]*[。；;！!？?]?")
 _DIGIT = re.compile(r"\d")
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
 class Chunk:
     section: str  # SPEC section key
     title: str  # the section's heading as written
-    text: str  # doc.view[start:end]
-    start: int
-    end: int
+    spans: tuple[Span, ...]  # view spans of the paragraphs it holds, in order
+    text: str  # those paragraphs, joined by newlines
     tokens: int
 
+    @property
+    def start(self) -> int:
+        return self.spans[0][0]
 
-def section_chunks(doc: Document, section: Section, budget: int, model: str | None = None) -> list[Chunk]:
-    """Chunks of one section's body; a table section stays whole when it fits the budget."""
+    @property
+    def end(self) -> int:
+        return self.spans[-1][1]
+
+
+def section_chunks(doc: Document, section: Section, budget: int, model: str | None = None,
+                   numbers_only: bool = False) -> list[Chunk]:
+    """Chunks of one section's body; whole when it fits the budget (a table stays in one piece)."""
     start, end = _trimmed(doc.view, section.body_start, section.end)
     if start >= end:
         return []
-    spans = list(_pack(doc.view, _pieces(doc.view, start, end, budget, model), budget, model))
-    return [_chunk(doc, section, s, e, model) for s, e in spans]
+    pieces = list(_pieces(doc.view, start, end, budget, model))
+    if numbers_only:
+        pieces = [p for p in pieces if _DIGIT.search(doc.view, *p[:2])]
+    return [_chunk(doc, section, group, model) for group in _pack(pieces, budget)]
 
 
 def prose_chunks(doc: Document, sections: list[Section], budget: int, model: str | None = None) -> list[Chunk]:
-    """Chunks of the prose sections worth asking about: the problems, and any text with a number."""
+    """Chunks of the prose sections: `problems` whole, the others only where they state numbers."""
     chunks: list[Chunk] = []
     for section in sections:
-        if section.key not in PROSE_KEYS:
-            continue
-        for chunk in section_chunks(doc, section, budget, model):
-            if section.key == "problems" or _DIGIT.search(chunk.text):
-                chunks.append(chunk)
+        if section.key in PROSE_KEYS:
+            chunks += section_chunks(doc, section, budget, model, numbers_only=section.key != "problems")
     return chunks
 
 
-def _chunk(doc: Document, section: Section, start: int, end: int, model: str | None) -> Chunk:
-    text = doc.view[start:end]
-    return Chunk(section.key, section.title, text, start, end, count_text(text, model))
+def pack_requests(chunks: list[Chunk], budget: int) -> list[list[Chunk]]:
+    """Whole chunks grouped, in order, into requests of at most `budget` chunk tokens."""
+    groups: list[list[Chunk]] = []
+    used = 0
+    for chunk in chunks:
+        if groups and used + chunk.tokens <= budget:
+            groups[-1].append(chunk)
+            used += chunk.tokens
+        else:
+            groups.append([chunk])
+            used = chunk.tokens
+    return groups
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+def _chunk(doc: Document, section: Section, group: list[tuple[int, int, int]], model: str | None) -> Chunk:
+    spans = _merge_adjacent([(s, e) for s, e, _ in group], doc.view)
+    text = "\n".join(doc.view[s:e] for s, e in spans)
+    return Chunk(section.key, section.title.strip(), tuple(spans), text, count_text(text, model))
+
+
+def _merge_adjacent(spans: list[Span], view: str) -> list[Span]:
+    out: list[Span] = []
+    for start, end in spans:
+        if out and not view[out[-1][1]:start].strip():
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _trimmed(text: str, start: int, end: int) -> Span:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -65,45 +100,46 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _pieces(text: str, start: int, end: int, budget: int, model: str | None) -> Iterator[tuple[int, int]]:
-    """Paragraph spans; a paragraph over the budget is cut at sentence ends, then by length."""
-    if count_text(text[start:end], model) <= budget:
-        yield start, end
+def _pieces(text: str, start: int, end: int, budget: int, model: str | None) -> Iterator[tuple[int, int, int]]:
+    """(start, end, tokens) of paragraphs; one over the budget is cut at sentence ends, then by length."""
+    whole = count_text(text[start:end], model)
+    if whole <= budget:
+        yield start, end, whole
         return
     for para in _spans(_PARAGRAPH, text, start, end):
-        if count_text(text[para[0]:para[1]], model) <= budget:
-            yield para
+        tokens = count_text(text[para[0]:para[1]], model)
+        if tokens <= budget:
+            yield para[0], para[1], tokens
             continue
         for sentence in _spans(_SENTENCE, text, *para):
             yield from _hard_split(text, *sentence, budget, model)
 
 
-def _spans(pattern: re.Pattern[str], text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+def _spans(pattern: re.Pattern[str], text: str, start: int, end: int) -> Iterator[Span]:
     for match in pattern.finditer(text, start, end):
-        if match.end() > match.start():
-            yield match.start(), match.end()
+        span = _trimmed(text, match.start(), match.end())
+        if span[1] > span[0]:
+            yield span
 
 
-def _hard_split(text: str, start: int, end: int, budget: int, model: str | None) -> Iterator[tuple[int, int]]:
+def _hard_split(text: str, start: int, end: int, budget: int, model: str | None) -> Iterator[tuple[int, int, int]]:
     while start < end:
         cut = end
         while cut > start + 1 and count_text(text[start:cut], model) > budget:
             cut = start + (cut - start) * 3 // 4
-        yield start, cut
+        yield start, cut, count_text(text[start:cut], model)
         start = cut
 
 
-def _pack(text: str, pieces: Iterator[tuple[int, int]], budget: int, model: str | None) -> Iterator[tuple[int, int]]:
-    """Greedily join consecutive pieces while their summed token counts fit the budget."""
-    current: tuple[int, int] | None = None
+def _pack(pieces: list[tuple[int, int, int]], budget: int) -> list[list[tuple[int, int, int]]]:
+    """Consecutive pieces grouped while their summed token counts fit the budget."""
+    groups: list[list[tuple[int, int, int]]] = []
     used = 0
-    for start, end in pieces:
-        tokens = count_text(text[start:end], model)
-        if current is not None and used + tokens <= budget:
-            current, used = (current[0], end), used + tokens
-            continue
-        if current is not None:
-            yield _trimmed(text, *current)
-        current, used = (start, end), tokens
-    if current is not None:
-        yield _trimmed(text, *current)
+    for piece in pieces:
+        if groups and used + piece[2] <= budget:
+            groups[-1].append(piece)
+            used += piece[2]
+        else:
+            groups.append([piece])
+            used = piece[2]
+    return groups

@@ -25,17 +25,22 @@ def number_in(value: float, text: str) -> bool:
     return any(abs(abs(n) - abs(value)) < 1e-9 for n in numbers_in(text))
 
 
-def locate(doc: Document, quote: str, window: tuple[int, int] | None = None) -> tuple[int, int] | None:
+def locate(doc: Document, quote: str, window: tuple[int, int] | None = None, anywhere: bool = True
+           ) -> tuple[int, int] | None:
     """Source span of `quote`, preferring a match inside `window` (view offsets); None if absent."""
-    view_span = locate_view(doc, quote, window)
+    view_span = locate_view(doc, quote, window, anywhere)
     return None if view_span is None else doc.to_source(*view_span)
 
 
-def locate_view(doc: Document, quote: str, window: tuple[int, int] | None = None) -> tuple[int, int] | None:
+def locate_view(doc: Document, quote: str, window: tuple[int, int] | None = None, anywhere: bool = True
+                ) -> tuple[int, int] | None:
+    """View span of `quote` inside `window`, else (if `anywhere`) elsewhere in the document."""
     needle = normalise(quote).strip()
     if not needle or len(needle) > MAX_QUOTE:
         return None
-    areas = [window, None] if window is not None else [None]
+    areas: list[tuple[int, int] | None] = [window] if window is not None else []
+    if anywhere or window is None:
+        areas.append(None)
     for area in areas:
         start, end = area if area is not None else (0, len(doc.view))
         found = doc.view.find(needle, start, end)
@@ -51,11 +56,3 @@ def _loose(needle: str) -> re.Pattern[str]:
     """The quote with any run of whitespace allowed between its characters."""
     chars = [re.escape(c) for c in needle if not c.isspace()]
     return re.compile(r"\s*".join(chars))
-
-
-def grounded(doc: Document, quote: str, values: list[float], window: tuple[int, int] | None = None
-             ) -> tuple[int, int] | None:
-    """Source span of the quote when it is in the source and holds every value; else None."""
-    if not all(number_in(v, quote) for v in values):
-        return None
-    return locate(doc, quote, window)

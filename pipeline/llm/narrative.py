@@ -13,61 +13,59 @@ from typing import Any
 from pydantic import BaseModel
 
 from pipeline.core import Document
-from pipeline.llm.chunking import Chunk
+from pipeline.llm.chunking import Chunk, Span
 from pipeline.llm.client import LlmClient
-from pipeline.llm.grounding import grounded
+from pipeline.llm.compact import Compact
+from pipeline.llm.grounding import locate, number_in
 from pipeline.llm.prompts import PromptFile
 from schemas.claims import Claims, PartsClaim, PercentClaim, TableClaim
 from schemas.record import Fact, Record
 
-# Table cells that prose commonly restates, shown to the model as the allowed `table_refs` paths.
-TABLE_PATHS = {
-    "applications.new_received.total": "本年新收政府信息公开申请数量",
-    "applications.carried_over.total": "上年结转申请数量",
-    "applications.total_processed.total": "本年办理申请总计",
-    "applications.granted.total": "予以公开",
-    "applications.partially_granted.total": "部分公开",
-    "applications.carried_forward.total": "结转下年度继续办理",
-    "active_disclosure.licensing.decisions": "行政许可处理决定数量",
-    "active_disclosure.other_services.decisions": "其他对外管理服务事项处理决定数量",
-    "active_disclosure.punishment.decisions": "行政处罚处理决定数量",
-    "active_disclosure.enforcement.decisions": "行政强制处理决定数量",
-    "active_disclosure.regulations.new_published": "本年新公开规章数量",
-    "active_disclosure.normative_documents.new_published": "本年新公开规范性文件数量",
-    "active_disclosure.normative_documents.issued": "本年制发行政规范性文件件数",
-    "review_litigation.review.total": "行政复议总计",
-    "review_litigation.litigation_direct.total": "未经复议直接起诉的行政诉讼总计",
-    "review_litigation.litigation_after_review.total": "复议后起诉的行政诉讼总计",
+# Table cells that prose commonly restates: the label the model may use -> the cell's path.
+TABLE_REFS = {
+    "新收申请": "applications.new_received.total",
+    "上年结转申请": "applications.carried_over.total",
+    "办理申请总计": "applications.total_processed.total",
+    "予以公开": "applications.granted.total",
+    "部分公开": "applications.partially_granted.total",
+    "结转下年度": "applications.carried_forward.total",
+    "行政许可": "active_disclosure.licensing.decisions",
+    "其他对外管理服务事项": "active_disclosure.other_services.decisions",
+    "行政处罚": "active_disclosure.punishment.decisions",
+    "行政强制": "active_disclosure.enforcement.decisions",
+    "行政复议": "review_litigation.review.total",
+    "直接起诉": "review_litigation.litigation_direct.total",
+    "复议后起诉": "review_litigation.litigation_after_review.total",
 }
 
 
-class LlmFact(BaseModel):
+class LlmFact(Compact):
     subject: str
     value: float
     unit: str
     quote: str
 
 
-class LlmPercent(BaseModel):
+class LlmPercent(Compact):
     part: float
     whole: float
     percent: float
     quote: str
 
 
-class LlmParts(BaseModel):
+class LlmParts(Compact):
     whole: float
     parts: list[float]
     quote: str
 
 
-class LlmTableRef(BaseModel):
-    path: str
+class LlmTableRef(Compact):
+    cell: str  # a TABLE_REFS label
     value: float
     quote: str
 
 
-class NarrativeAnswer(BaseModel):
+class NarrativeAnswer(Compact):
     """What the model returns for one prose chunk."""
 
     facts: list[LlmFact] = []
@@ -81,56 +79,68 @@ class NarrativeAnswer(BaseModel):
 class NarrativeResult:
     """Grounded output of one chunk."""
 
-    section: str
+    sections: set[str]
     facts: list[Fact] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     claims: Claims = field(default_factory=Claims)
     dropped_facts: int = 0
 
 
-def table_paths_text() -> str:
-    return "\n".join(f"  {path}：{label}" for path, label in TABLE_PATHS.items())
+def ask_narrative(client: LlmClient, prompt: PromptFile, chunks: list[Chunk]) -> NarrativeAnswer:
+    text = "\n\n".join(f"【{c.title}】\n{c.text}" for c in chunks)
+    return client.ask(prompt.render("extract", refs="、".join(TABLE_REFS), chunk=text), NarrativeAnswer, prompt)
 
 
-def ask_narrative(client: LlmClient, prompt: PromptFile, chunk: Chunk) -> NarrativeAnswer:
-    messages = prompt.render("extract", section=chunk.title.strip(), table_paths=table_paths_text(),
-                             chunk=chunk.text)
-    return client.ask(messages, NarrativeAnswer, prompt)
-
-
-def ground_answer(answer: NarrativeAnswer, chunk: Chunk, doc: Document, record: Record) -> NarrativeResult:
-    window = (chunk.start, chunk.end)
-    result = NarrativeResult(section=chunk.section)
+def ground_answer(answer: NarrativeAnswer, chunks: list[Chunk], doc: Document, record: Record) -> NarrativeResult:
+    """Keep what is grounded in the chunks the model was shown; facts take the section of their quote."""
+    result = NarrativeResult(sections={c.section for c in chunks})
     for fact in answer.facts:
-        span = grounded(doc, fact.quote, [fact.value], window)
-        if span is None:
+        found = _ground(doc, fact.quote, [fact.value], chunks)
+        if found is None:
             result.dropped_facts += 1
             continue
-        result.facts.append(Fact(section=chunk.section, subject=fact.subject, value=_num(fact.value),  # type: ignore[arg-type]
-                                 unit=fact.unit, quote=fact.quote, start=span[0], end=span[1]))
-    if chunk.section == "problems":
+        (start, end), section = found
+        result.facts.append(Fact(section=section, subject=fact.subject, value=_num(fact.value),  # type: ignore[arg-type]
+                                 unit=fact.unit, quote=doc.text[start:end], start=start, end=end))
+    if "problems" in result.sections:
         result.problems = [p.strip() for p in answer.problems if p.strip()]
-    result.claims = _claims(answer, doc, record, window)
+    result.claims = _claims(answer, doc, record, chunks)
     return result
 
 
-def _claims(answer: NarrativeAnswer, doc: Document, record: Record, window: tuple[int, int]) -> Claims:
+def _ground(doc: Document, quote: str, values: list[float], chunks: list[Chunk]) -> tuple[Span, str] | None:
+    """Source span and section of a quote holding every value, found in one of the chunks' paragraphs."""
+    if not all(number_in(v, quote) for v in values):
+        return None
+    for chunk in chunks:
+        for window in chunk.spans:
+            span = locate(doc, quote, window, anywhere=False)
+            if span is not None:
+                return span, chunk.section
+    return None
+
+
+def _claims(answer: NarrativeAnswer, doc: Document, record: Record, chunks: list[Chunk]) -> Claims:
     claims = Claims()
     for pc in answer.percents:
-        span = grounded(doc, pc.quote, [pc.part, pc.whole, pc.percent], window)
-        if span is not None:
-            claims.percents.append(PercentClaim(quote=pc.quote, start=span[0], end=span[1], source="llm",
+        found = _ground(doc, pc.quote, [pc.part, pc.whole, pc.percent], chunks)
+        if found is not None:
+            (start, end), _ = found
+            claims.percents.append(PercentClaim(quote=doc.text[start:end], start=start, end=end, source="llm",
                                                 part=pc.part, whole=pc.whole, percent=pc.percent))
     for pt in answer.parts:
-        span = grounded(doc, pt.quote, [pt.whole, *pt.parts], window)
-        if span is not None and pt.parts:
-            claims.parts.append(PartsClaim(quote=pt.quote, start=span[0], end=span[1], source="llm",
+        found = _ground(doc, pt.quote, [pt.whole, *pt.parts], chunks)
+        if found is not None and pt.parts:
+            (start, end), _ = found
+            claims.parts.append(PartsClaim(quote=doc.text[start:end], start=start, end=end, source="llm",
                                            whole=pt.whole, parts=pt.parts))
     for ref in answer.table_refs:
-        span = grounded(doc, ref.quote, [ref.value], window)
-        if span is not None and cell_exists(record, ref.path):
-            claims.table.append(TableClaim(quote=ref.quote, start=span[0], end=span[1], source="llm",
-                                           path=ref.path, value=ref.value))
+        path = TABLE_REFS.get(ref.cell.strip(), ref.cell.strip())
+        found = _ground(doc, ref.quote, [ref.value], chunks)
+        if found is not None and cell_exists(record, path):
+            (start, end), _ = found
+            claims.table.append(TableClaim(quote=doc.text[start:end], start=start, end=end, source="llm",
+                                           path=path, value=ref.value))
     return claims
 
 

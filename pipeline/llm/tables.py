@@ -18,8 +18,9 @@ from pydantic import BaseModel
 from pipeline.core import Document, Section
 from pipeline.llm.chunking import section_chunks
 from pipeline.llm.client import LlmClient
-from pipeline.llm.grounding import number_in
-from pipeline.llm.labels import TITLES
+from pipeline.llm.compact import compact
+from pipeline.llm.grounding import locate_view, number_in
+from pipeline.llm.labels import ROWS, TITLES
 from pipeline.llm.prompts import PromptFile
 from schemas.record import (
     ActiveDisclosure2019,
@@ -106,13 +107,32 @@ def start_work(record: Record, doc: Document, section: Section, findings: list[F
     return TableWork(table, model, section, det, failing, state=dict(det))
 
 
-def first_answer(work: TableWork, client: LlmClient, prompt: PromptFile, doc: Document, budget: int) -> None:
+def plan(work: TableWork, doc: Document) -> list[str] | None:
+    """None = ask for the whole table (absent or mostly unread); else the cells to ask about:
+    null cells whose row is printed in the source, and parsed cells that fail a rule."""
+    nulls = [p for p, v in work.det.items() if v is None]
+    if not any(v is not None for v in work.det.values()) or len(nulls) * 2 > len(work.det):
+        return None
+    rows = {p.split(".")[1] for p in nulls}
+    printed = {row for row in rows if row_span(doc, work, row) is not None}
+    return sorted({p for p in nulls if p.split(".")[1] in printed} | work.failing)
+
+
+def row_span(doc: Document, work: TableWork, row: str) -> tuple[int, int] | None:
+    """View span of a row's label inside the table's section (table 四 has no row labels)."""
+    search = ROWS.get(row, ("", ""))[1]
+    if not search or work.table == "review_litigation":
+        return None
+    return locate_view(doc, search, (work.section.body_start, work.section.end), anywhere=False)
+
+
+def ask_whole(work: TableWork, client: LlmClient, prompt: PromptFile, doc: Document, budget: int) -> None:
     """Ask for the whole table (chunk by chunk if it exceeds the budget) and merge the answer."""
     answer: State = {}
     for chunk in section_chunks(doc, work.section, budget, client.model):
         messages = prompt.render("extract", tag=work.table, table_title=TITLES[work.table],
                                  template_year=_template_of(work.model), chunk=chunk.text)
-        reply = client.ask(messages, work.model, prompt)
+        reply = client.ask(messages, compact(work.model), prompt)
         for path, value in flatten(reply, work.table).items():
             if value is not None and answer.get(path) is None:
                 answer[path] = value
