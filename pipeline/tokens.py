@@ -195,9 +195,10 @@ def _free_tokens(start: int, line: str) -> list[Token]:
     out: list[Token] = []
     text_from: int | None = None
     text_to = 0
-    for off, piece in pieces:
+    for i, (off, piece) in enumerate(pieces):
         glued = _GLUED.match(piece)
-        if parse_number(piece) is None and not BLANK_RE.match(piece) and not glued:
+        dated = (i + 1 < len(pieces) and pieces[i + 1][1][0] in "年月日号页时期") or (i and pieces[i - 1][1].endswith("第"))
+        if dated or (parse_number(piece) is None and not BLANK_RE.match(piece) and not glued):
             text_from = off if text_from is None else text_from
             text_to = off + len(piece)
             continue

@@ -246,3 +246,15 @@ def test_clean_html_2021_report(samples_dir):
     source = (ROOT / "tests" / "data" / "clean_2021.html").read_text(encoding="utf-8")
     span = record.provenance["active_disclosure.licensing.decisions"]
     assert source[span.start:span.end] == "1,234"
+
+
+def test_ocr_running_header_and_bare_page_number_inside_a_row(make_doc):
+    lines = []
+    for key, label in LABELS_2019:
+        cells = _cells(VALUES[key])
+        if key == "granted":  # the row breaks across a page: footer, page number, running header
+            lines += [f"{label} {' '.join(cells[:4])}", "17", "某某局 2020 年政府信息公开工作年度报告", " ".join(cells[4:])]
+        else:
+            lines.append(f"{label} {' '.join(cells)}")
+    values, _ = _app_values(make_doc(HEAD + "\n".join(lines) + TAIL))
+    assert values == VALUES
