@@ -13,6 +13,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,8 +23,7 @@ MAX_ROW_CANDIDATES = 20_000
 MAX_JOINT = 200_000
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     """One cell of a candidate reading: value (None = blank/dropped) and its view span."""
 
     value: float | None

@@ -116,6 +116,7 @@ class Document:
     view: str = ""
     view_map: list[int] | None = None  # view index -> source index; None = identity
     grids: list[Grid] = field(default_factory=list)
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # per-document caches
 
     def __post_init__(self) -> None:
         if not self.view:

@@ -95,7 +95,11 @@ def find_facts(doc: Document, sections: list[Section]) -> list[Fact]:
 
 def prose(doc: Document, sections: list[Section]) -> list[Sentence]:
     """The prose sentences of `sections` (table lines skipped), split into clauses with quantities."""
+    key = ("prose", tuple((sec.key, sec.body_start, sec.end) for sec in sections))
+    if key in doc.memo:
+        return doc.memo[key]  # type: ignore[no-any-return]
     out: list[Sentence] = []
+    doc.memo[key] = out
     for section in sections:
         for m in re.finditer(r"[^\n]+", doc.view[section.body_start:section.end]):
             start = section.body_start + m.start()
@@ -112,14 +116,17 @@ def _is_prose(line: str, key: str) -> bool:
     return key not in TABLE_SECTIONS or bool(_SENTENCE_PUNCT.search(text))
 
 
+_SPECIAL = re.compile("[" + re.escape(_OPEN + _CLOSE + _SENTENCE_END + _CLAUSE_END) + "]")
+
+
 def _sentences(doc: Document, key: str, start: int, end: int) -> list[Sentence]:
     view, sentences, spans = doc.view, [], []
     depth, cs = 0, start
-    for i in range(start, end + 1):
-        ch = view[i] if i < end else ""
-        if ch in _OPEN and ch:
+    marks = [(m.start(), m.group()) for m in _SPECIAL.finditer(view, start, end)] + [(end, "")]
+    for i, ch in marks:
+        if ch and ch in _OPEN:
             depth += 1
-        elif ch in _CLOSE and ch:
+        elif ch and ch in _CLOSE:
             depth = max(0, depth - 1)
         elif not ch or ch in _SENTENCE_END or (depth == 0 and ch in _CLAUSE_END):
             spans.append((cs, i, ch))

@@ -9,16 +9,14 @@ HTML grids. The row parser (`pipeline.tables`) reads only this token stream.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pipeline.core import Document, squash
 
 Kind = Literal["text", "num", "blank", "eol", "barrier"]
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: Kind
     text: str  # squashed text (labels) or the number as written
     start: int  # view offsets
@@ -35,6 +33,7 @@ FURNITURE_RE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}
 PROSE_RE = re.compile(r"[。；;!?！？]")
 _GLUED = re.compile(r"^(.*[\u4e00-\u9fff”\")）])(\d{2,})$")
 _SEP = re.compile(r"[\t|]")
+_PIPES = re.compile(r"[|:\-]*\|[|:\-]*\s*")
 
 
 def parse_number(text: str) -> tuple[float, str] | None:
@@ -79,10 +78,13 @@ def _cell_token(text: str, start: int, end: int, splittable: bool) -> Token:
     num = parse_number(stripped)
     if num is not None:
         lead = len(text) - len(text.lstrip())
-        digits = stripped.replace(",", "")
-        split_ok = splittable and digits.isdigit() and len(digits) > 1
-        return Token("num", stripped, start + lead, start + lead + len(stripped), num[0], num[1], split_ok)
+        return _num_token(stripped, start + lead, num, splittable)
     return Token("text", squash(stripped), start, end)
+
+
+def _num_token(text: str, start: int, num: tuple[float, str], splittable: bool) -> Token:
+    split_ok = splittable and len(text) > 1 and text.isdigit()
+    return Token("num", text, start, start + len(text), num[0], num[1], split_ok)
 
 
 def _lines(view: str, start: int, end: int) -> list[tuple[int, str]]:
@@ -119,7 +121,7 @@ def _text_tokens(view: str, start: int, end: int) -> list[Token]:
 
 def _only_pipes(line: str) -> bool:
     """Row rules: `|`, `||||`, `|---|---|`. A line ` |` (space first) is an empty cell instead."""
-    return bool(re.fullmatch(r"[|:\-]*\|[|:\-]*\s*", line))
+    return "|" in line and _PIPES.fullmatch(line) is not None
 
 
 def _double_spaced(lines: list[tuple[int, str]], content_idx: list[int]) -> bool:
@@ -141,8 +143,8 @@ def _cells_per_line(content: list[tuple[int, int, str]]) -> bool:
 
 def _line_tokens(start: int, line: str, cell_lines: bool) -> list[Token]:
     stripped = line.strip()
-    size = len(squash(stripped))
-    if (PROSE_RE.search(stripped) and size > 24) or size > 64:
+    size = len(stripped)
+    if size > 24 and (size > 90 or PROSE_RE.search(stripped)) and len(squash(stripped)) > 24:
         return [Token("barrier", squash(stripped)[:40], start, start + len(line))]
     if _SEP.search(line) and not cell_lines:
         return _row_tokens(start, line)
@@ -188,8 +190,11 @@ def _free_tokens(start: int, line: str) -> list[Token]:
     if not _DIGIT.search(stripped) and not BLANK_RE.match(stripped):  # a label: the common case
         return [Token("text", squash(stripped), start + lead, start + lead + len(stripped))]
     if not _INNER_SPACE.search(stripped):
-        if parse_number(stripped) is not None or BLANK_RE.match(stripped):
-            return [_cell_token(stripped, start + lead, start + lead + len(stripped), splittable=False)]
+        num = parse_number(stripped)
+        if num is not None:
+            return [_num_token(stripped, start + lead, num, False)]
+        if BLANK_RE.match(stripped):
+            return [Token("blank", "", start + lead, start + lead + len(stripped))]
     pieces = [(m.start(), m.group()) for m in _PIECE.finditer(line)]
     alone = len(pieces) == 1
     out: list[Token] = []

@@ -29,8 +29,9 @@ def validate_tables(record: Record) -> list[Finding]:
     findings: list[Finding] = []
     equations = list(_application_equations(data)) + list(_review_equations(data))
     nulls: dict[str, set[str]] = {}
+    flat = _flat(data)
     for rule, subject, left, right in equations:
-        finding = _check(data, rule, subject, left, right, nulls)
+        finding = _check(flat, rule, subject, left, right, nulls)
         if finding is not None:
             findings.append(finding)
     for rule, cells in nulls.items():
@@ -47,6 +48,16 @@ def cell(data: dict[str, Any], path: str) -> Any:
             return None
         node = node[part]
     return node
+
+
+def _flat(data: dict[str, Any]) -> dict[str, Any]:
+    """table.row.field -> value for the three tables, for quick lookups."""
+    out: dict[str, Any] = {}
+    for table in ("active_disclosure", "applications", "review_litigation"):
+        for row, fields in (data.get(table) or {}).items():
+            if isinstance(fields, dict):
+                out.update({f"{table}.{row}.{k}": v for k, v in fields.items()})
+    return out
 
 
 def _application_equations(data: dict[str, Any]) -> Iterable[Equation]:
@@ -77,9 +88,9 @@ def _review_equations(data: dict[str, Any]) -> Iterable[Equation]:
                [f"{p}.total"], [f"{p}.{f}" for f in S.RL_FIELDS[:4]])
 
 
-def _check(data: dict[str, Any], rule: str, subject: str, left: list[str], right: list[str],
+def _check(flat: dict[str, Any], rule: str, subject: str, left: list[str], right: list[str],
            nulls: dict[str, set[str]]) -> Finding | None:
-    values = {path: cell(data, path) for path in left + right}
+    values = {path: flat.get(path) for path in left + right}
     if all(v is None for v in values.values()):
         return None
     blank = {p for p, v in values.items() if v is None}
@@ -121,10 +132,10 @@ def _template(record: Record) -> list[Finding]:
 
 def validate_grounding(record: Record, source_text: str) -> list[Finding]:
     """Every extracted number must occur in the source text at the span it is said to come from."""
-    data = record.model_dump()
+    flat = _flat(record.model_dump())
     out = []
     for path, span in record.provenance.items():
-        value = cell(data, path)
+        value = flat.get(path)
         text = source_text[span.start:span.end]
         if value is not None and not _same_number(text, value, amount=path.endswith("amount_wan")):
             out.append(Finding(rule="grounding", severity="error", cells=[path], found=float(value),

@@ -82,6 +82,7 @@ TABLES = [
     pytest.param("active_disclosure", "行政事业性收费 |\n0 |\n政府集中采购 |\n3 |\n161330元 |\n", id="pipe-cells"),
     pytest.param("active_disclosure", "\t政府集中采购\n\t3\n\t40.35万元\n", id="lone-cells"),
     pytest.param("review_litigation", "行政复议\n结果维持\n4件\n1件\n", id="cells-without-punctuation"),
+    pytest.param("active_disclosure", "政府集中采购  3  40.35万元\n", id="space-separated-row"),
 ]
 
 

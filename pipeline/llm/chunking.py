@@ -1,8 +1,9 @@
 """Chunks for the LLM: by section first, then by a token budget on paragraph boundaries.
 
 A table's section is one chunk unless the table alone exceeds the budget. A prose chunk holds
-the section's paragraphs that state a number (a paragraph without a digit has no fact or claim
-to give), except in `problems`, which is sent whole. Requests then carry one or more whole
+the section's sentences that state a quantity (a sentence whose only digits are dates, years,
+ordinals or document numbers has no fact or claim to give), except in `problems`, which is sent
+whole. Requests then carry one or more whole
 chunks up to the same budget, each under its section heading. Offsets are view offsets
 (`Document.view`, the text the model is shown); `Document.to_source` maps them back.
 """
@@ -21,6 +22,9 @@ PROSE_KEYS = ("overview", "problems", "other")
 _PARAGRAPH = re.compile(r"[^\n]*(?:\n|$)")
 _SENTENCE = re.compile(r"[^。；;！!？?]*[。；;！!？?]?")
 _DIGIT = re.compile(r"\d")
+_CLAUSE = re.compile(r"[^。；;！!？?\n]*[。；;！!？?]?")
+_NOT_QUANTITY = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日|第\s*\d+|[〔\[(（]\s*\d{4}\s*[〕\])）]|\d+号"
+                           r"|\d{4}[-/.]\d{1,2}|\d{7,}")
 Span = tuple[int, int]
 
 
@@ -47,9 +51,11 @@ def section_chunks(doc: Document, section: Section, budget: int, model: str | No
     start, end = _trimmed(doc.view, section.body_start, section.end)
     if start >= end:
         return []
-    pieces = list(_pieces(doc.view, start, end, budget, model))
     if numbers_only:
-        pieces = [p for p in pieces if _DIGIT.search(doc.view, *p[:2])]
+        pieces = [piece for sentence in _spans(_CLAUSE, doc.view, start, end) if _states_quantity(doc.view, *sentence)
+                  for piece in _hard_split(doc.view, *sentence, budget, model)]
+    else:
+        pieces = list(_pieces(doc.view, start, end, budget, model))
     return [_chunk(doc, section, group, model) for group in _pack(pieces, budget)]
 
 
@@ -74,6 +80,10 @@ def pack_requests(chunks: list[Chunk], budget: int) -> list[list[Chunk]]:
             groups.append([chunk])
             used = chunk.tokens
     return groups
+
+
+def _states_quantity(text: str, start: int, end: int) -> bool:
+    return bool(_DIGIT.search(_NOT_QUANTITY.sub("", text[start:end])))
 
 
 def _chunk(doc: Document, section: Section, group: list[tuple[int, int, int]], model: str | None) -> Chunk:

@@ -28,6 +28,8 @@ from pipeline.llm.tokens import count_messages
 from schemas.record import LlmUsage
 
 log = logging.getLogger(__name__)
+# instructor logs every failed attempt at ERROR; retries are this module's business and logged here.
+logging.getLogger("instructor").setLevel(logging.CRITICAL)
 T = TypeVar("T", bound=BaseModel)
 MAX_DELAY_S = 30.0
 _TRANSIENT = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError)
@@ -53,7 +55,8 @@ class Usage:
 class LlmClient:
     """Structured requests for one run. Holds no key: the key goes straight into `openai.OpenAI`."""
 
-    def __init__(self, config: Config, usage: Usage | None = None, sleep: Callable[[float], None] = time.sleep):
+    def __init__(self, config: Config, usage: Usage | None = None, sleep: Callable[[float], None] = time.sleep,
+                 http_client: Any = None):
         if not config.model:
             raise LLMError("no model configured: set NIANBAO_MODEL or pass --model")
         self.config = config
@@ -63,6 +66,7 @@ class LlmClient:
         self._sleep = sleep
         self._gate = threading.Semaphore(max(1, config.concurrency))
         self._backoff = float(config.extra.get("backoff_base_s", "1.0"))
+        self._http_client = http_client  # an httpx2.Client (e.g. with a mock transport), or None
         self._raw: openai.OpenAI | None = None
         self._client: Any = None
         self._client_lock = threading.Lock()
@@ -73,7 +77,7 @@ class LlmClient:
             if self._client is None:
                 mode = instructor.Mode.TOOLS if self.config.mode == "tools" else instructor.Mode.JSON
                 self._raw = openai.OpenAI(base_url=self.config.base_url, api_key=self.config.api_key(),
-                                          max_retries=0, timeout=self.config.timeout_s)
+                                          max_retries=0, timeout=self.config.timeout_s, http_client=self._http_client)
                 self._client = instructor.from_openai(self._raw, mode=mode)
             return self._client
 

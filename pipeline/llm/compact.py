@@ -1,4 +1,4 @@
-"""Compact JSON Schemas for the models sent to the LLM: no `title`s, no `default`s.
+"""Compact JSON Schemas for the models sent to the LLM: no `title`s (but the top one), no `default`s.
 
 instructor pastes the response model's `model_json_schema()` into every request (JSON mode) or
 sends it as a tool (tools mode); pydantic's titles and defaults are about a third of its tokens
@@ -30,7 +30,8 @@ class Compact(BaseModel):
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        return strip_schema(super().model_json_schema(*args, **kwargs))  # type: ignore[no-any-return]
+        schema = super().model_json_schema(*args, **kwargs)
+        return {**strip_schema(schema), "title": schema.get("title", cls.__name__)}  # tools mode names by title
 
 
 @lru_cache(maxsize=16)

@@ -16,12 +16,12 @@ from typing import Any
 
 from pipeline.config import Config
 from pipeline.core import Document, LLMError, Section
-from pipeline.llm.chunking import TABLE_KEYS, Chunk, prose_chunks
+from pipeline.llm.cells import ask_cells, reask_loop
+from pipeline.llm.chunking import TABLE_KEYS, Chunk, pack_requests, prose_chunks
 from pipeline.llm.client import LlmClient, Usage
 from pipeline.llm.narrative import NarrativeResult, ask_narrative, ground_answer
 from pipeline.llm.prompts import load_prompt
-from pipeline.llm.reask import reask_loop
-from pipeline.llm.tables import TableWork, first_answer, needs_llm, settle_replacements, start_work
+from pipeline.llm.tables import TableWork, ask_whole, needs_llm, plan, settle_replacements, start_work
 from schemas.claims import Claims
 from schemas.record import Fact, Finding, LlmInfo, Record
 
@@ -43,12 +43,17 @@ class Outcomes:
     findings: list[Finding] = field(default_factory=list)
 
 
-def enrich(record: Record, doc: Document, sections: list[Section], config: Config) -> Record:
-    """A new record with the LLM's grounded facts, problems, claims and table cells added."""
+def enrich(record: Record, doc: Document, sections: list[Section], config: Config, *,
+           http_client: Any = None) -> Record:
+    """A new record with the LLM's grounded facts, problems, claims and table cells added.
+
+    `http_client` (an `httpx2.Client`) is for measuring and testing: `evals/tokens.py` passes one
+    with a mock transport to count exactly what would be sent.
+    """
     from pipeline.validate import validate_tables
 
     usage = Usage()
-    client = LlmClient(config, usage)
+    client = LlmClient(config, usage, http_client=http_client)
     try:
         outcomes = _run(record, doc, sections, config, client, validate_tables)
     finally:
@@ -71,12 +76,16 @@ def _run(record: Record, doc: Document, sections: list[Section], config: Config,
     chunks = prose_chunks(doc, sections, config.chunk_tokens, client.model)
     outcomes = Outcomes()
 
-    def narrative(chunk: Chunk) -> NarrativeResult:
-        return ground_answer(ask_narrative(client, narrative_prompt, chunk), chunk, doc, record)
+    def narrative(group: list[Chunk]) -> NarrativeResult:
+        return ground_answer(ask_narrative(client, narrative_prompt, group), group, doc, record)
 
     def table(section: Section) -> TableWork:
         work = start_work(record, doc, section, base)
-        first_answer(work, client, table_prompt, doc, config.chunk_tokens)
+        cells = plan(work, doc)
+        if cells is None:
+            ask_whole(work, client, table_prompt, doc, config.chunk_tokens)
+        else:
+            ask_cells(work, client, table_prompt, doc, cells, attempt=1)
 
         def check(w: TableWork) -> list[Finding]:
             return validate_tables(record.model_copy(update={w.table: w.table_value()}))
@@ -85,12 +94,13 @@ def _run(record: Record, doc: Document, sections: list[Section], config: Config,
         return work
 
     with ThreadPoolExecutor(max_workers=max(1, config.concurrency)) as pool:
-        narrative_jobs = [(c, pool.submit(narrative, c)) for c in chunks]
+        narrative_jobs = [(g, pool.submit(narrative, g)) for g in pack_requests(chunks, config.chunk_tokens)]
         table_jobs = [(s, pool.submit(table, s)) for s in tables]
-        for chunk, job in narrative_jobs:
-            result = _result(job, f"narrative of {chunk.section} ({chunk.start}-{chunk.end})", outcomes)
+        for group, job in narrative_jobs:
+            where = ", ".join(f"{c.section} {c.start}-{c.end}" for c in group)
+            result = _result(job, f"narrative of {where}", outcomes)
             if result is None:
-                outcomes.failed_sections.add(chunk.section)
+                outcomes.failed_sections.update(c.section for c in group)
             else:
                 outcomes.narrative.append(result)
         for section, tjob in table_jobs:
@@ -126,12 +136,12 @@ def _merge_tables(out: Record, works: list[TableWork], validate_tables: TableVal
 
 def _merge_prose(out: Record, outcomes: Outcomes) -> None:
     """LLM facts replace the offline ones section by section, where every chunk of it succeeded."""
-    done = {r.section for r in outcomes.narrative} - outcomes.failed_sections
+    done = {s for r in outcomes.narrative for s in r.sections} - outcomes.failed_sections
     kept = [f for f in out.facts if f.section not in done]
-    llm_facts: list[Fact] = [f for r in outcomes.narrative if r.section in done for f in r.facts]
+    llm_facts: list[Fact] = [f for r in outcomes.narrative for f in r.facts if f.section in done]
     out.facts = sorted(kept + llm_facts, key=lambda f: (f.start, f.end))
     if "problems" in done:
-        out.problems = [p for r in outcomes.narrative if r.section == "problems" for p in r.problems]
+        out.problems = [p for r in outcomes.narrative for p in r.problems]
     for section in sorted(outcomes.failed_sections):
         out.not_extracted.append(f"facts ({section}): the LLM request failed; rule-based facts kept")
 

@@ -114,7 +114,7 @@ def plan(work: TableWork, doc: Document) -> list[str] | None:
     if not any(v is not None for v in work.det.values()) or len(nulls) * 2 > len(work.det):
         return None
     rows = {p.split(".")[1] for p in nulls}
-    printed = {row for row in rows if row_span(doc, work, row) is not None}
+    printed = rows if work.table == "review_litigation" else {r for r in rows if row_span(doc, work, r)}
     return sorted({p for p in nulls if p.split(".")[1] in printed} | work.failing)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from typing import Any
 
 import tiktoken
 
@@ -38,4 +39,16 @@ def count_messages(messages: list[dict[str, str]], model: str | None = None, sch
         total += PER_MESSAGE + count_text(message.get("content", ""), model)
     if schema is not None:
         total += count_text(json.dumps(schema, ensure_ascii=False), model)
+    return total
+
+
+def count_request(body: dict[str, Any], model: str | None = None) -> int:
+    """Prompt tokens of a chat-completions request body as sent: messages, tools, response format."""
+    total = PER_REPLY
+    for message in body.get("messages", []):
+        content = message.get("content") or ""
+        total += PER_MESSAGE + count_text(content if isinstance(content, str) else json.dumps(content), model)
+    for key in ("tools", "response_format"):
+        if body.get(key):
+            total += count_text(json.dumps(body[key], ensure_ascii=False), model)
     return total
