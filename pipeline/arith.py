@@ -29,6 +29,7 @@ class Slot(NamedTuple):
     value: float | None
     start: int | None = None
     end: int | None = None
+    unit: str = ""
 
 
 Reading = tuple[Slot, ...]
@@ -37,9 +38,14 @@ Reading = tuple[Slot, ...]
 @dataclass
 class RowCandidates:
     key: str
+    width: int
     readings: list[Reading]
-    exact: bool  # one reading, straight from the cells
+    kind: str = "exact"  # exact | split (digits run together) | extra (surplus values) | dropped (cells lost)
     note: str = ""
+
+    @property
+    def exact(self) -> bool:
+        return self.kind == "exact"
 
 
 @dataclass(frozen=True)
@@ -58,29 +64,29 @@ class Settled:
 
 
 def row_candidates(key: str, cells: Sequence[Token], width: int) -> RowCandidates:
-    """Candidate readings of a row of value tokens (num/blank) for `width` columns."""
+    """Candidate readings of a row of value tokens (num/blank) for `width` columns.
+
+    Dropped cells are listed but never placed: the source does not say which columns they were.
+    """
     slots = [_slot(t) for t in cells]
-    digits = sum(len(t.text) for t in cells if t.kind == "num" and t.text.isdigit())
-    if len(slots) < width <= digits and all(t.kind == "num" for t in cells):  # a jammed row, even if alone
-        cells = [Token(t.kind, t.text, t.start, t.end, t.value, t.unit, t.text.isdigit() and len(t.text) > 1)
-                 for t in cells]
+    if len(cells) == 1 and cells[0].kind == "num" and len(cells[0].text) >= width >= 7 and cells[0].text.isdigit():
+        cells = [cells[0]._replace(splittable=True)]  # one digit run alone: a jammed row
     if len(slots) == width:
-        return RowCandidates(key, [tuple(slots)], exact=True)
+        return RowCandidates(key, width, [tuple(slots)])
     if any(t.splittable for t in cells) and len(cells) < width:
-        readings = _splits(cells, width)
-        return RowCandidates(key, readings, exact=False, note=f"{len(cells)} value(s) run together for {width} columns")
-    if len(slots) < width and math.comb(width, len(slots)) > MAX_ROW_CANDIDATES:
-        return RowCandidates(key, [], exact=False, note=f"{len(slots)} value(s) for {width} columns")
+        return RowCandidates(key, width, _splits(cells, width), "split",
+                             f"{len(cells)} value(s) run together for {width} columns")
     if len(slots) < width:
-        readings = [_place(slots, pos, width) for pos in itertools.combinations(range(width), len(slots))]
-        return RowCandidates(key, readings if len(readings) <= MAX_ROW_CANDIDATES else [], exact=False,
-                             note=f"{len(slots)} value(s) for {width} columns, cells dropped")
+        shown = [_place(slots, pos, width) for pos in itertools.islice(itertools.combinations(range(width), len(slots)), 5)]
+        return RowCandidates(key, width, shown, "dropped",
+                             f"{len(slots)} value(s) for {width} columns: cells were dropped or merged and the "
+                             "source does not say which columns the values belong to")
     return _trim(key, slots, width)
 
 
 def _slot(tok: Token) -> Slot:
     if tok.kind == "num":
-        return Slot(tok.value, tok.start, tok.end)
+        return Slot(tok.value, tok.start, tok.end, tok.unit)
     return Slot(None)
 
 
@@ -93,18 +99,19 @@ def _place(slots: list[Slot], positions: tuple[int, ...], width: int) -> Reading
 
 def _trim(key: str, slots: list[Slot], width: int) -> RowCandidates:
     """More values than columns: drop surplus blanks at the ends, then consider dropping extras."""
+    full = len(slots)
     while len(slots) > width and slots[-1].value is None:
         slots = slots[:-1]
     while len(slots) > width and slots[0].value is None:
         slots = slots[1:]
     if len(slots) == width:
-        return RowCandidates(key, [tuple(slots)], exact=True)
+        return RowCandidates(key, width, [tuple(slots)])
+    note = f"{full} values for {width} columns, extra values in the row"
     if math.comb(len(slots), width) > MAX_ROW_CANDIDATES:
-        return RowCandidates(key, [], exact=False, note=f"{len(slots)} values for {width} columns")
+        return RowCandidates(key, width, [], "extra", note)
     readings = list(dict.fromkeys(tuple(slots[i] for i in keep)
                                   for keep in itertools.combinations(range(len(slots)), width)))
-    return RowCandidates(key, readings if len(readings) <= MAX_ROW_CANDIDATES else [], exact=False,
-                         note=f"{len(slots)} values for {width} columns, extra values in the row")
+    return RowCandidates(key, width, readings, "extra", note)
 
 
 def _splits(cells: Sequence[Token], width: int) -> list[Reading]:
@@ -135,7 +142,9 @@ def _splits(cells: Sequence[Token], width: int) -> list[Reading]:
 
 
 def _digit_cuts(tok: Token, counts: range) -> list[list[Slot]] | None:
-    digits = tok.text
+    body = tok.text[: len(tok.text) - len(tok.unit)].rstrip()
+    sign = body[:1] if body[:1] in "+-" else ""
+    digits = body[len(sign):]
     n = len(digits)
     out = []
     for k in counts:
@@ -146,8 +155,12 @@ def _digit_cuts(tok: Token, counts: range) -> list[list[Slot]] | None:
             parts = [digits[a:b] for a, b in itertools.pairwise(bounds)]
             if any(len(p) > 1 and p[0] == "0" for p in parts):
                 continue
-            out.append([Slot(float(p), tok.start + a, tok.start + b)
-                        for p, (a, b) in zip(parts, itertools.pairwise(bounds), strict=True)])
+            at = tok.start + len(sign)
+            cut = [Slot(float(p), at + a, at + b) for p, (a, b) in zip(parts, itertools.pairwise(bounds), strict=True)]
+            if sign:  # the sign belongs to the first cell
+                cut[0] = cut[0]._replace(value=-cut[0].value if sign == "-" else cut[0].value, start=tok.start)
+            cut[-1] = cut[-1]._replace(end=tok.end, unit=tok.unit)  # a unit belongs to the last cell
+            out.append(cut)
             if len(out) > MAX_ROW_CANDIDATES:
                 return None
     return out
@@ -157,26 +170,32 @@ def settle(rows: list[RowCandidates], equations: list[Equation]) -> Settled:
     """Pick the readings that satisfy the most equations; keep only the cells they agree on."""
     present = {r.key for r in rows}
     equations = [eq for eq in equations if all(k in present for k, _, _ in eq.terms)]  # no guessing absent rows
-    fixed = {r.key: r.readings[0] for r in rows if len(r.readings) == 1}
-    open_rows = [r for r in rows if len(r.readings) != 1]
+    fixed = {r.key: r.readings[0] for r in rows if r.exact}
     result = Settled(values={k: list(v) for k, v in fixed.items()})
+    open_rows = []
+    for r in rows:
+        if r.exact:
+            continue
+        if r.kind == "split":  # a split must keep the row's own total
+            own = [eq for eq in equations if all(k == r.key for k, _, _ in eq.terms)]
+            r.readings = [rd for rd in r.readings if all(_holds(eq, rd) for eq in own)]
+        if r.kind == "dropped" or not r.readings:
+            result.values[r.key] = [Slot(None)] * r.width
+            result.undetermined[r.key] = list(range(r.width))
+            result.alternatives[r.key] = r.readings[:5]
+        else:
+            open_rows.append(r)
+    open_keys = {r.key for r in rows if not r.exact}
     if not open_rows:
         return result
-    if any(not r.readings for r in open_rows):
-        for r in open_rows:
-            if not r.readings:
-                result.undetermined[r.key] = list(range(_width(equations, r.key)))
-        open_rows = [r for r in open_rows if r.readings]
     groups = [open_rows] if np.prod([len(r.readings) for r in open_rows]) <= MAX_JOINT else [[r] for r in open_rows]
-    open_keys = {r.key for r in open_rows}
     for group in groups:
         _settle_group(group, fixed, open_keys, equations, result)
     return result
 
 
-def _width(equations: list[Equation], key: str) -> int:
-    cols = [c for eq in equations for (k, c, _) in eq.terms if k == key]
-    return max(cols, default=6) + 1
+def _holds(eq: Equation, reading: Reading) -> bool:
+    return abs(sum(_val(reading[c]) * coef for _, c, coef in eq.terms)) < 1e-9
 
 
 def _settle_group(group: list[RowCandidates], fixed: dict[str, Reading], open_keys: set[str],

@@ -137,7 +137,7 @@ class _Renderer(HTMLParser):
                 chars = [] if spanned or cell is None else _strip(cell.chars)
                 begin = len(self.view)
                 self._emit(chars)
-                text = "".join(ch for ch, _ in chars)
+                text = "".join(ch for ch, _ in (_strip(cell.chars) if cell is not None else []))
                 cells.append(GridCell(normalise(text), begin, len(self.view), spanned))
             self._emit([("\n", self.vmap[-1] if self.vmap else 0)])
             out_rows.append(tuple(cells))

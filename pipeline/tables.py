@@ -61,7 +61,7 @@ def read_rows(tokens: list[Token], match: Callable[[str, list[str]], str | None]
     for tok in tokens:
         if tok.kind == "text":
             label = _NUMBERING.sub("", tok.text) or tok.text
-            key = match(label, [r.key for r in rows])
+            key = match(label, [r.key for r in rows] + ([cur.key] if cur is not None and cur.cells else []))
             if key is not None:
                 close()
                 cur = RowRead(key, tok)
@@ -136,20 +136,17 @@ def _read_ad_row(result: TableResult, key: str, names: tuple[str, ...], row: Row
                                           f"active_disclosure.{key}: {len(row.cells)} values for {len(names)} "
                                           f"columns; ignored {', '.join(t.text for t in extra)}", paths))
     cand = row_candidates(key, cells, len(names))
-    reading = cand.readings[0] if len(cand.readings) == 1 else None
-    if reading is None:
-        result.findings.append(RawFinding("tables.ambiguous", "warning",
-                                          f"active_disclosure.{key}: {cand.note}; no arithmetic on this table "
-                                          "says which columns they belong to, so the row is null", paths))
+    settled = settle([cand], [])  # table 二 has no arithmetic: only a reading the source alone settles
     merged = _merged_columns(cells)
     for i, (name, path) in enumerate(zip(names, paths, strict=True)):
-        slot = reading[i] if reading is not None and i not in merged else Slot(None)
-        tok = next((t for t in cells if t.start == slot.start), None)
-        _store(result, path, slot, amount=name == "amount_wan", unit=tok.unit if tok else "")
+        slot = settled.values[key][i] if i not in merged else Slot(None)
+        _store(result, path, slot, amount=name == "amount_wan")
+    _report_settling(result, "active_disclosure", [cand], settled, names)
 
 
-def _store(result: TableResult, path: str, slot: Slot, amount: bool = False, unit: str = "") -> None:
+def _store(result: TableResult, path: str, slot: Slot, amount: bool = False) -> None:
     value: int | float | None = slot.value
+    unit = slot.unit
     if value is not None and amount:
         value = round(value / 10000 if unit == "元" else value * 10000 if unit == "亿元" else value, 6)
     elif value is not None:
@@ -166,16 +163,20 @@ def _store(result: TableResult, path: str, slot: Slot, amount: bool = False, uni
 # ---- table 三 ---------------------------------------------------------------------------------------
 
 def _match_app(label: str, seen: list[str]) -> str | None:
+    """The row a label names; with merged labels (`(六)其他处理 1.申请人…逾期不补正`) the last one wins."""
     last = max((S.APP_ORDER.index(k) for k in seen), default=-1)
+    best: tuple[int, str] | None = None
     for key in S.APP_ORDER[last + 1:]:
-        if not S.APP_PATTERNS[key].search(label):
+        m = S.APP_PATTERNS[key].search(label)
+        if m is None:
             continue
         if key == "total_processed" and not seen:
             continue
         if key == "other_misc" and not {"other_no_correction", "other_unpaid_fee"} & set(seen):
             continue
-        return key
-    return None
+        if best is None or m.start() > best[0]:
+            best = (m.start(), key)
+    return best[1] if best else None
 
 
 def parse_applications(tokens: list[Token], fallback_template: str | None = None) -> TableResult:

@@ -63,6 +63,8 @@ def _grid_tokens(grid) -> list[Token]:  # type: ignore[no-untyped-def]
     for row in grid.rows:
         for cell in row:
             tok = _cell_token(cell.text, cell.start, cell.end, splittable=False)
+            if cell.spanned and tok.kind == "text":
+                continue  # a merged label: one label, not several cells
             if cell.spanned:
                 tok = Token("blank", "", cell.start, cell.end, spanned=True)
             out.append(tok)
@@ -83,7 +85,8 @@ def _cell_token(text: str, start: int, end: int, splittable: bool) -> Token:
 
 
 def _num_token(text: str, start: int, num: tuple[float, str], splittable: bool) -> Token:
-    split_ok = splittable and len(text) > 1 and text.isdigit()
+    digits = text[: len(text) - len(num[1])].rstrip() if num[1] in ("元", "万元") else text
+    split_ok = splittable and len(digits) > 1 and digits.isdigit()
     return Token("num", text, start, start + len(text), num[0], num[1], split_ok)
 
 
@@ -180,6 +183,8 @@ def _row_tokens(start: int, line: str) -> list[Token]:
 
 _PIECE = re.compile(r"\S+")
 _DIGIT = re.compile(r"\d")
+_SIGNED_JAM = re.compile(r"[+-]?\d+(?:[+-]\d+)+(?:万元|元)?")
+_SIGNED_PART = re.compile(r"[+-]?\d+(?:万元|元)?")
 _INNER_SPACE = re.compile(r"\s")
 
 
@@ -202,7 +207,18 @@ def _free_tokens(start: int, line: str) -> list[Token]:
     text_to = 0
     for i, (off, piece) in enumerate(pieces):
         glued = _GLUED.match(piece)
-        dated = (i + 1 < len(pieces) and pieces[i + 1][1][0] in "年月日号页时期") or (i and pieces[i - 1][1].endswith("第"))
+        after = pieces[i + 1][1] if i + 1 < len(pieces) else ""
+        dated = (after[:1] in tuple("年月日号页时期") or (after[:1] in (".", "、") and not after[1:2].isdigit())
+                 or (i and pieces[i - 1][1].endswith("第")))
+        signed = None if dated else _SIGNED_JAM.fullmatch(piece)
+        if signed:  # "185+43" or "301-41": a sign starts the next cell
+            for k, m in enumerate(_SIGNED_PART.finditer(piece)):
+                if text_from is not None:
+                    out.append(Token("text", squash(line[text_from:text_to]), start + text_from, start + text_to))
+                    text_from = None
+                tok = _cell_token(m.group(), start + off + m.start(), start + off + m.end(), splittable=False)
+                out.append(tok._replace(splittable=k > 0 and len(m.group()) > 2))  # "+63935" may hide two cells
+            continue
         if dated or (parse_number(piece) is None and not BLANK_RE.match(piece) and not glued):
             text_from = off if text_from is None else text_from
             text_to = off + len(piece)

@@ -24,15 +24,27 @@ def validate(record: Record, source_text: str) -> list[Finding]:
     return validate_tables(record) + validate_grounding(record, source_text)
 
 
+def unreadable_cells(record: Record) -> set[str]:
+    """Cells the table parser could not read (as opposed to cells printed blank)."""
+    return {c for f in record.findings if f.rule == "tables.ambiguous" for c in f.cells}
+
+
 def validate_tables(record: Record) -> list[Finding]:
+    """The SPEC arithmetic rules. An equation over a cell that could not be read cannot prove the
+    report wrong: it is reported as a warning."""
     data = record.model_dump()
     findings: list[Finding] = []
     equations = list(_application_equations(data)) + list(_review_equations(data))
     nulls: dict[str, set[str]] = {}
     flat = _flat(data)
+    unreadable = unreadable_cells(record)
     for rule, subject, left, right in equations:
         finding = _check(flat, rule, subject, left, right, nulls)
         if finding is not None:
+            lost = [c for c in finding.cells if c in unreadable]
+            if lost:
+                finding.severity = "warning"
+                finding.message += f"; cannot be settled: {_short(lost)} could not be read"
             findings.append(finding)
     for rule, cells in nulls.items():
         findings.append(Finding(rule="null_as_zero", severity="warning", cells=sorted(cells),

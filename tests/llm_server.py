@@ -30,6 +30,25 @@ class Reply:
     retry_after: str | None = None
 
 
+SECRET_HEADERS = ["authorization", "api-key", "x-api-key", "openai-organization", "openai-project", "cookie",
+                  "set-cookie"]
+
+
+def vcr_config() -> dict[str, Any]:
+    """The cassettes' settings: match on method, path and body (a changed prompt fails loudly; the
+    port differs between runs), no secret headers either way. No record mode: pytest-recording's
+    default "none" means CI never records; `--record-mode=...` on the command line re-records."""
+    return {"match_on": ["method", "path", "body"], "filter_headers": SECRET_HEADERS,
+            "decode_compressed_response": True, "before_record_response": _drop_response_secrets}
+
+
+def _drop_response_secrets(response: dict[str, Any]) -> dict[str, Any]:
+    headers = response.get("headers") or {}
+    for name in [h for h in headers if h.lower() in SECRET_HEADERS]:
+        del headers[name]
+    return response
+
+
 def answer(obj: Any) -> Reply:
     """A well-formed structured answer."""
     return Reply(content=json.dumps(obj, ensure_ascii=False))
@@ -80,7 +99,7 @@ class ScriptedServer:
     def start(self) -> ScriptedServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self._httpd.daemon_threads = True
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
         return self
 
     def stop(self) -> None:

@@ -140,13 +140,54 @@ def test_run_together_row_settled_by_the_balance(make_doc):
     assert values["new_received"] == [11, 0, 1, 0, 0, 0, 12]
 
 
-def test_dropped_cells_placed_only_when_the_balance_singles_them_out(make_doc):
-    # docx dump where the carried-over row lost five cells: "2", "2" could be any two columns
+def test_dropped_cells_are_never_placed(make_doc):
+    # docx dump where the carried-over row lost five cells: "2", "2" could be any two columns, and even
+    # where the balance would fit one placement, the source does not say it: null with a warning
     text = render("paragraphs").replace("二、上年结转政府信息公开申请数量\n\n2\n\n0\n\n0\n\n0\n\n0\n\n0\n\n2\n\n",
                                         "二、上年结转政府信息公开申请数量\n\n2\n\n2\n\n")
     values, table = _app_values(make_doc(text))
-    assert values["carried_over"] == [2, None, None, None, None, None, 2]
+    assert values["carried_over"] == [None] * 7
     assert values["granted"] == VALUES["granted"]
+    amb = [f for f in table.findings if f.rule == "tables.ambiguous" and "carried_over" in f.message]
+    assert amb and "does not say which columns" in amb[0].message
+
+
+def test_separate_cells_are_never_split_into_digits(make_doc):
+    text = render("paragraphs").replace("一、本年新收政府信息公开申请数量\n\n71\n\n3\n\n0\n\n0\n\n0\n\n0\n\n74\n\n",
+                                        "一、本年新收政府信息公开申请数量\n\n286\n\n3\n\n289\n\n")
+    values, _ = _app_values(make_doc(text))
+    assert values["new_received"] == [None] * 7
+
+
+def test_zero_and_dropped_blank_are_not_told_apart(make_doc):
+    text = render("paragraphs").replace("1.本机关不掌握相关政府信息\n\n9\n\n1\n\n0\n\n0\n\n0\n\n0\n\n10\n\n",
+                                        "1.本机关不掌握相关政府信息\n\n10\n\n0\n\n0\n\n0\n\n0\n\n10\n\n")
+    values, _ = _app_values(make_doc(text))
+    assert values["unavailable_not_held"] == [None] * 7
+
+
+@pytest.mark.parametrize("text,key,expected", [
+    pytest.param("（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 1 0 0 0 0 0 1\n"
+                 "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0\n"
+                 "3.其他 2 0 0 0 0 0 2\n（七）总计 3 0 0 0 0 0 3", "other_misc", [2, 0, 0, 0, 0, 0, 2], id="2021-six-merged"),
+    pytest.param("4 . 保 护 第 三 方 合 法 权 益 1 0 0 0 0 0 1\n5 . 属 于 三 类 内 部 事 务 信 息 0 0 0 0 0 0 0",
+                 "denied_third_party_rights", [1, 0, 0, 0, 0, 0, 1], id="spaced-numbered-label"),
+])
+def test_label_variants(make_doc, text, key, expected):
+    table = parse_tables(*(lambda d: (d, find_sections(d)))(make_doc(HEAD + text + TAIL)))["applications"]
+    cols = ["natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+            "legal_service_org", "other_org", "total"]
+    assert [table.value(f"applications.{key}.{c}") for c in cols] == expected
+
+
+def test_html_row_with_merged_label_and_trailing_blank(make_doc):
+    cells = "".join("<td>0</td>" for _ in range(6))
+    html = ("<p>三、收到和处理政府信息公开申请情况</p><table><tr><td colspan='3'>二、上年结转政府信息公开申请数量</td>"
+            f"{cells}<td></td></tr></table><p>四、政府信息公开行政复议、行政诉讼情况</p>")
+    doc = make_doc(html, name="t.html")
+    table = parse_tables(doc, find_sections(doc))["applications"]
+    assert table.value("applications.carried_over.natural_person") == 0
+    assert table.value("applications.carried_over.total") is None
 
 
 def test_table_internal_heading_is_not_a_section(make_doc):

@@ -142,13 +142,13 @@ def _hard_split(text: str, start: int, end: int, budget: int, model: str | None)
 
 
 def _pack(pieces: list[tuple[int, int, int]], budget: int) -> list[list[tuple[int, int, int]]]:
-    """Consecutive pieces grouped while their summed token counts fit the budget."""
+    """Consecutive pieces grouped while their token counts (plus a separator each) fit the budget."""
     groups: list[list[tuple[int, int, int]]] = []
     used = 0
     for piece in pieces:
-        if groups and used + piece[2] <= budget:
+        if groups and used + 1 + piece[2] <= budget:
             groups[-1].append(piece)
-            used += piece[2]
+            used += 1 + piece[2]
         else:
             groups.append([piece])
             used = piece[2]

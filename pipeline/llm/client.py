@@ -131,6 +131,7 @@ class LlmClient:
             except Exception as exc:  # classified below; nothing is swallowed silently
                 self._count_failure(exc, estimate)
                 last_error = _describe(exc)
+                log.debug("llm attempt %d failed: %s", attempt, last_error, exc_info=exc)
                 api_error = _api_error(exc)
                 if api_error is not None and not isinstance(api_error, _TRANSIENT):
                     raise LLMError(f"LLM request rejected: {last_error}", attempt=attempt) from exc
@@ -196,12 +197,24 @@ def _correction(exc: BaseException) -> list[Message]:
         content = message.content or "".join(c.function.arguments for c in message.tool_calls or [])
     except (AttributeError, IndexError, TypeError):
         pass
-    error = str(exc.__cause__ or exc).splitlines()
-    reason = "\n".join(line for line in error[:6] if "errors.pydantic.dev" not in line)
+    reason = _parse_problem(exc)
     return [
         {"role": "assistant", "content": content},
         {"role": "user", "content": f"上面的回答无法解析：\n{reason}\n请只输出符合给定结构的 JSON。"},
     ]
+
+
+def _parse_problem(exc: BaseException) -> str:
+    """What was wrong with an answer, in words that do not change between library versions."""
+    current: BaseException | None = exc
+    seen: set[int] = set()
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ValidationError):
+            return "\n".join(f"{'.'.join(map(str, e['loc'])) or '(整体)'}: {e['type']}" for e in current.errors()[:8])
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    cause = exc.__cause__ or exc
+    return type(cause).__name__
 
 
 def _retry_after(error: Exception) -> float | None:

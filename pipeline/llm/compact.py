@@ -1,4 +1,4 @@
-"""Compact JSON Schemas for the models sent to the LLM: no `title`s (but the top one), no `default`s.
+"""Compact JSON Schemas for the models sent to the LLM: no `title`s (but the top one), no `default`s, no `description`s.
 
 instructor pastes the response model's `model_json_schema()` into every request (JSON mode) or
 sends it as a tool (tools mode); pydantic's titles and defaults are about a third of its tokens
@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 M = TypeVar("M", bound=type[BaseModel])
-_DROP = ("title", "default")
+_DROP = ("title", "default", "description")  # descriptions come from our docstrings: not for the model
 
 
 def strip_schema(schema: Any) -> Any:
