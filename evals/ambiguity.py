@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from evals.spec import APPLICANT_COLUMNS, OUTCOME_FIELDS
 
 INT = re.compile(r"0|[1-9]\d*")
-SIGNED = re.compile(r"0|[+-][1-9]\d*")
+SIGNED = re.compile(r"0|[+-]?[1-9]\d*")  # reports print the change with or without its sign
 AMOUNT = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|元)?")
 MAX_SOLUTIONS = 64
 Check = Callable[[list[str]], bool]

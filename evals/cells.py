@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from evals.spec import (
@@ -106,7 +106,7 @@ class CellScore:
         return self.path.split(".", 1)[0]
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(self.__dict__)
 
 
 def score_cell(path: str, gold: Value, pred: Value, present: bool, ambiguous: bool = False,

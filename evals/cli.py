@@ -57,6 +57,7 @@ def _check(run: dict[str, Any], section: str, baseline: Path | None, min_cell: f
     if baseline is not None:
         data = json.loads(baseline.read_text(encoding="utf-8"))
         levels, tolerance = dict(data.get(section) or {}), float(data.get("tolerance", 0.0))
+        levels = {k: v for k, v in levels.items() if k not in ("n", "seed")}  # run settings, not levels
     if min_cell is not None:
         levels["cell_accuracy"] = min_cell
     return check_levels(headline(run), levels, tolerance)

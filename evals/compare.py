@@ -104,7 +104,9 @@ def _finding_ids(record: dict[str, Any]) -> set[str]:
 
 def compare_raw(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     """Without gold: every cell whose value changed, facts and findings added or removed."""
-    cells, facts, findings = [], [], []
+    cells: list[dict[str, Any]] = []
+    facts: list[dict[str, Any]] = []
+    findings: list[dict[str, Any]] = []
     for name in sorted(set(a) & set(b)):
         fa, fb = flatten_tables(a[name]), flatten_tables(b[name])
         cells += [{"report": name, "path": p, "a": fa.get(p), "b": fb.get(p)}

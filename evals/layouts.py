@@ -31,16 +31,17 @@ def _split_heading(row: Row, rng: random.Random) -> list[str]:
 
 
 def paragraphs(rows: list[Row], rng: random.Random, drop_blanks: bool = False) -> tuple[str, set[str]]:
-    """A .docx dumped one cell per paragraph (paragraphs separated by an empty line)."""
-    paras: list[str] = []
+    """A .docx dumped one cell per paragraph, as in seed 000: a paragraph with text is followed by
+    an empty line, an empty paragraph (a blank cell) is one empty line, or is dropped."""
+    out: list[str] = []
     ambiguous: set[str] = set()
     for row in rows:
         if drop_blanks:
             if dropped_blanks([c.value for c in values(row)]):
                 ambiguous |= _paths(row)
             row = [c for c in row if not (c.role == "value" and c.value is None)]
-        paras += _split_heading(row, rng)
-    return "\n\n".join(paras), ambiguous
+        out += [text + "\n\n" if text else "\n" for text in _split_heading(row, rng)]
+    return "".join(out), ambiguous  # ends in newlines: trailing blank cells stay visible
 
 
 def paragraphs_kept(rows: list[Row], rng: random.Random) -> tuple[str, set[str]]:
@@ -88,7 +89,7 @@ def run_together(rows: list[Row], rng: random.Random) -> tuple[str, set[str]]:
         digits = "".join(c.text for c in cells)
         lines.append(f"{labels} {digits}".strip())
         lost = unsettled([c.text for c in cells], [c.field for c in cells])
-        ambiguous |= {cells[i].path for i in lost if cells[i].path}
+        ambiguous |= {p for i in lost if (p := cells[i].path)}
     return "\n".join(lines), ambiguous
 
 

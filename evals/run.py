@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -75,7 +75,7 @@ def default_extractor(model: str | None = None) -> Extractor:
 
 def llm_label(model: str | None, base_url: str | None, records: list[dict[str, Any]]) -> dict[str, Any]:
     """Say which LLM produced the run, and flag the scripted test server."""
-    models = sorted({(r.get("llm") or {}).get("model") for r in records} - {None})
+    models = sorted({str(m) for r in records if (m := (r.get("llm") or {}).get("model"))})
     if not model and not models:
         return {"mode": "none", "models": [], "note": "deterministic path only (no LLM configured)"}
     host = urlparse(base_url or "").hostname or ""
@@ -141,7 +141,7 @@ def evaluate(gold_dir: Path, inputs: Path | None = None, records_dir: Path | Non
     run = {
         "run": {"mode": "records" if records_dir is not None else "extract", "gold": str(gold_dir),
                 "inputs": str(inputs) if inputs else None, "records": str(records_dir) if records_dir else None,
-                "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"), "severity": severity,
+                "finished": datetime.now(UTC).isoformat(timespec="seconds"), "severity": severity,
                 "llm": llm_label(model, base_url, list(records.values()))},
         "overall": summarise(reports),
         "reports": [{**r, "summary": summarise([r])} for r in reports],

@@ -93,7 +93,7 @@ def active_disclosure(rng: random.Random, template: str) -> dict[str, Any]:
 def blank_zeros(rng: random.Random, gold: dict[str, Any], rate: float) -> None:
     """Turn zero cells blank (null): whole rows at `rate`, single cells at rate / 3."""
     for table in ("active_disclosure", "applications", "review_litigation"):
-        for row, cells in gold[table].items():
+        for cells in gold[table].values():
             if not isinstance(cells, dict):
                 continue
             whole = rng.random() < rate

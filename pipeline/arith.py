@@ -144,7 +144,8 @@ def _splits(cells: Sequence[Token], width: int) -> list[Reading]:
 def _digit_cuts(tok: Token, counts: range) -> list[list[Slot]] | None:
     body = tok.text[: len(tok.text) - len(tok.unit)].rstrip()
     sign = body[:1] if body[:1] in "+-" else ""
-    digits = body[len(sign):]
+    digits, _, frac = body[len(sign):].partition(".")
+    frac = "." + frac if frac else ""  # an amount's decimals belong to its last cell
     n = len(digits)
     out = []
     for k in counts:
@@ -159,7 +160,7 @@ def _digit_cuts(tok: Token, counts: range) -> list[list[Slot]] | None:
             cut = [Slot(float(p), at + a, at + b) for p, (a, b) in zip(parts, itertools.pairwise(bounds), strict=True)]
             if sign:  # the sign belongs to the first cell
                 cut[0] = cut[0]._replace(value=-cut[0].value if sign == "-" else cut[0].value, start=tok.start)
-            cut[-1] = cut[-1]._replace(end=tok.end, unit=tok.unit)  # a unit belongs to the last cell
+            cut[-1] = cut[-1]._replace(value=float(parts[-1] + frac), end=tok.end, unit=tok.unit)
             out.append(cut)
             if len(out) > MAX_ROW_CANDIDATES:
                 return None
