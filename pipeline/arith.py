@@ -159,7 +159,9 @@ def _digit_cuts(tok: Token, counts: range) -> list[list[Slot]] | None:
             at = tok.start + len(sign)
             cut = [Slot(float(p), at + a, at + b) for p, (a, b) in zip(parts, itertools.pairwise(bounds), strict=True)]
             if sign:  # the sign belongs to the first cell
-                cut[0] = cut[0]._replace(value=-cut[0].value if sign == "-" else cut[0].value, start=tok.start)
+                first = float(parts[0]) * (-1 if sign == "-" else 1)
+                cut[0] = cut[0]._replace(value=first if len(cut) > 1 else float(parts[0] + frac) * (-1 if sign == "-" else 1),
+                                         start=tok.start)
             cut[-1] = cut[-1]._replace(value=float(parts[-1] + frac), end=tok.end, unit=tok.unit)
             out.append(cut)
             if len(out) > MAX_ROW_CANDIDATES:

@@ -29,10 +29,15 @@ def extract_cmd(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the LLM cache")] = False,
     concurrency: Annotated[int, typer.Option(help="Parallel LLM requests")] = 4,
     resume: Annotated[bool, typer.Option(help="Skip inputs whose record already exists for the same bytes")] = False,
+    chunk_tokens: Annotated[int, typer.Option(help="Token budget of one LLM request's text")] = 2000,
+    max_retries: Annotated[int, typer.Option(help="Retries of a failed LLM request (429, 5xx, timeouts)")] = 3,
+    max_reasks: Annotated[int, typer.Option(help="Validator-driven re-asks of an LLM table answer")] = 2,
 ) -> None:
     """Extract each report into OUT/<name>.json and print one summary line per report."""
     config = Config.from_env(model=model, base_url=base_url, mode=mode, use_cache=not no_cache,
-                             concurrency=concurrency)
+                             concurrency=concurrency, chunk_tokens=chunk_tokens, max_retries=max_retries,
+                             max_reasks=max_reasks)
+    usage: dict[str, int] = {}
     failed = 0
     for path in expand_inputs(paths):
         try:
@@ -44,12 +49,18 @@ def extract_cmd(
             record = extract_document(doc, config)
             write_record(record, target)
             typer.echo(summary(record))
+            if record.llm is not None:
+                for name, value in record.llm.usage.model_dump().items():
+                    usage[name] = usage.get(name, 0) + value
         except NianbaoError as exc:
             failed += 1
             typer.echo(f"{path.name}: ERROR ({exc.stage}) {exc}", err=True)
         except Exception as exc:  # noqa: BLE001 - one bad report must not stop a batch
             failed += 1
             typer.echo(f"{path.name}: ERROR (internal) {type(exc).__name__}: {exc}", err=True)
+    if config.llm_enabled:
+        typer.echo("LLM run totals: " + ", ".join(f"{k} {v}" for k, v in usage.items()) if usage else
+                   "LLM run totals: no LLM calls")
     if failed:
         raise typer.Exit(code=1)
 

@@ -26,6 +26,7 @@ class Config:
     max_reasks: int = 2  # validator-driven re-asks of a table
     chunk_tokens: int = 2000  # token budget per request's chunk
     timeout_s: float = 60.0
+    backoff_base_s: float = 1.0  # first retry waits this long, doubling each time
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -37,8 +37,18 @@ def extract_document(doc: Document, config: Config | None = None) -> Record:
     else:
         record.not_extracted = _not_extracted(record)
     kept = [f for f in record.findings if f.rule not in VALIDATOR_RULES]
-    record.findings = kept + validate(record, doc.text)
+    record.findings = _unique(kept + validate(record, doc.text))
     return record
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for f in findings:
+        if (f.rule, f.message) not in seen:
+            seen.add((f.rule, f.message))
+            out.append(f)
+    return out
 
 
 def build_record(doc: Document, sections: list[Section], tables: dict[str, TableResult]) -> Record:
@@ -58,7 +68,7 @@ def build_record(doc: Document, sections: list[Section], tables: dict[str, Table
         for path, cell in table.cells.items():
             if cell.value is not None and cell.start is not None and cell.end is not None:
                 start, end = doc.to_source(cell.start, cell.end)
-                provenance[path] = SpanOut(start=start, end=end)
+                provenance[path] = SpanOut.model_construct(start=start, end=end)  # ints by construction
     if not any(t.found for t in tables.values()):
         findings.append(Finding(rule="tables.missing", severity="warning",
                                 message="no 年报 tables (二, 三, 四) found in this document"))

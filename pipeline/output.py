@@ -51,8 +51,14 @@ def summary(record: Record) -> str:
     errors = sum(1 for f in record.findings if f.severity == "error")
     warnings = len(record.findings) - errors
     template = record.meta.template or "?"
-    return (f"{record.source.name}: template {template}, {filled}/{total} cells read, "
+    if not total:
+        return f"{record.source.name}: no 年报 tables found; {len(record.sections)} sections, {len(record.facts)} facts"
+    line = (f"{record.source.name}: template {template}, {filled}/{total} cells read, "
             f"{len(record.facts)} facts, {errors} errors, {warnings} warnings")
+    if record.llm is not None:
+        u = record.llm.usage
+        line += f"; LLM {u.calls} calls, {u.prompt_tokens}+{u.completion_tokens} tokens, {u.cache_hits} cached"
+    return line
 
 
 def expand_inputs(paths: list[Path]) -> list[Path]:

@@ -21,7 +21,8 @@ Equation = tuple[str, str, list[str], list[str]]  # rule, subject, left paths, r
 
 def validate(record: Record, source_text: str) -> list[Finding]:
     """All table rules plus grounding against the decoded source text."""
-    return validate_tables(record) + validate_grounding(record, source_text)
+    data = record.model_dump()
+    return validate_tables(record, data) + validate_grounding(record, source_text, _flat(data))
 
 
 def unreadable_cells(record: Record) -> set[str]:
@@ -29,10 +30,10 @@ def unreadable_cells(record: Record) -> set[str]:
     return {c for f in record.findings if f.rule == "tables.ambiguous" for c in f.cells}
 
 
-def validate_tables(record: Record) -> list[Finding]:
+def validate_tables(record: Record, data: dict[str, Any] | None = None) -> list[Finding]:
     """The SPEC arithmetic rules. An equation over a cell that could not be read cannot prove the
     report wrong: it is reported as a warning."""
-    data = record.model_dump()
+    data = record.model_dump() if data is None else data
     findings: list[Finding] = []
     equations = list(_application_equations(data)) + list(_review_equations(data))
     nulls: dict[str, set[str]] = {}
@@ -142,9 +143,9 @@ def _template(record: Record) -> list[Finding]:
     return []
 
 
-def validate_grounding(record: Record, source_text: str) -> list[Finding]:
+def validate_grounding(record: Record, source_text: str, flat: dict[str, Any] | None = None) -> list[Finding]:
     """Every extracted number must occur in the source text at the span it is said to come from."""
-    flat = _flat(record.model_dump())
+    flat = _flat(record.model_dump()) if flat is None else flat
     out = []
     for path, span in record.provenance.items():
         value = flat.get(path)

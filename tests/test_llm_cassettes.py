@@ -46,7 +46,7 @@ def api_key(monkeypatch: pytest.MonkeyPatch) -> str:
 def config(server: ScriptedServer, tmp_path: Path, **overrides: Any) -> Config:
     values: dict[str, Any] = {"model": MODEL, "base_url": server.base_url, "cache_dir": tmp_path / "cache",
                               "use_cache": False, "concurrency": 2, "max_retries": 2, "max_reasks": 2,
-                              "extra": {"backoff_base_s": "0"}}
+                              "backoff_base_s": 0.0}
     values.update(overrides)
     return Config(**values)
 

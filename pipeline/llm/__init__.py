@@ -1,7 +1,7 @@
 """The LLM layer: narrative facts, problems and claims, and the table fallback (issue 3).
 
 Entry point: `enrich(record, doc, sections, config)`, called by `pipeline.extract` when
-`config.llm_enabled`. See docs/LLM.md.
+`config.llm_enabled`. See the README's LLM section.
 """
 
 from __future__ import annotations

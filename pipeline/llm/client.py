@@ -65,7 +65,7 @@ class LlmClient:
         self.cache = ResponseCache(config.cache_dir / "llm" if config.use_cache else None)
         self._sleep = sleep
         self._gate = threading.Semaphore(max(1, config.concurrency))
-        self._backoff = float(config.extra.get("backoff_base_s", "1.0"))
+        self._backoff = config.backoff_base_s
         self._http_client = http_client  # an httpx2.Client (e.g. with a mock transport), or None
         self._raw: openai.OpenAI | None = None
         self._client: Any = None
