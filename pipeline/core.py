@@ -1,4 +1,4 @@
-"""Shared types of the pipeline stages. Imports no stage.
+"""Shared types of the pipeline stages. Imports no stage (only the record's schema).
 
 Offsets: every stage works on `Document.view`, a text of the same length as the decoded source
 for plain text (a 1:1 character normalisation), or a rendering of the HTML for web pages.
@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from schemas.record import Finding
 
 # ---- errors ------------------------------------------------------------------------------------
 
@@ -157,14 +159,10 @@ class CellValue:
     end: int | None = None
 
 
-@dataclass
-class RawFinding:
-    rule: str
-    severity: Literal["error", "warning"]
-    message: str
-    cells: list[str] = field(default_factory=list)
-    expected: float | None = None
-    found: float | None = None
+def finding(rule: str, severity: Literal["error", "warning"], message: str,
+            cells: list[str] | None = None) -> Finding:
+    """A finding of a stage, in the record's own type."""
+    return Finding(rule=rule, severity=severity, message=message, cells=list(cells or []))
 
 
 @dataclass
@@ -174,7 +172,7 @@ class TableResult:
     table: str  # "active_disclosure" | "applications" | "review_litigation"
     template: str | None
     cells: dict[str, CellValue] = field(default_factory=dict)
-    findings: list[RawFinding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     found: bool = True  # False when the section or the table is absent
 
     def value(self, path: str) -> int | float | None:

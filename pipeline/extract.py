@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.config import Config
-from pipeline.core import Document, RawFinding, Section, TableResult
+from pipeline.core import Document, Section, TableResult
 from pipeline.ingest import ingest
 from pipeline.meta import find_meta
 from pipeline.sections import find_sections
@@ -61,7 +61,7 @@ def build_record(doc: Document, sections: list[Section], tables: dict[str, Table
     provenance: dict[str, SpanOut] = {}
     findings: list[Finding] = []
     for name, table in tables.items():
-        findings += [_finding(f) for f in table.findings]
+        findings += table.findings
         if not table.found:
             continue
         data[name] = _nest(table)
@@ -88,11 +88,6 @@ def _nest(table: TableResult) -> dict[str, Any]:
 def _section(doc: Document, s: Section) -> SectionOut:
     start, end = doc.to_source(s.start, s.end)
     return SectionOut(key=s.key, title=s.title, start=start, end=end)  # type: ignore[arg-type]
-
-
-def _finding(f: RawFinding) -> Finding:
-    return Finding(rule=f.rule, severity=f.severity, message=f.message, cells=f.cells,
-                   expected=f.expected, found=f.found)
 
 
 def _prose(record: Record, doc: Document, sections: list[Section]) -> Record:

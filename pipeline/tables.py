@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from pipeline import table_specs as S
 from pipeline.arith import RowCandidates, Settled, Slot, row_candidates, settle
-from pipeline.core import CellValue, Document, RawFinding, Section, TableResult
+from pipeline.core import CellValue, Document, Section, TableResult, finding
 from pipeline.tokens import Token, tokenize
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)|\d+[.、])+")
@@ -110,10 +110,10 @@ def parse_active_disclosure(tokens: list[Token], template: str | None = None) ->
     rows = read_rows(tokens, match, lambda k: len(fields[k]))
     if not rows:
         result.found = False
-        result.findings.append(RawFinding("tables.missing", "warning", "active_disclosure: table 二 not found"))
+        result.findings.append(finding("tables.missing", "warning", "active_disclosure: table 二 not found"))
         return result
     if template is None:
-        result.findings.append(RawFinding("template.consistent", "warning",
+        result.findings.append(finding("template.consistent", "warning",
                                           "active_disclosure: template not detected from the headers; read as 2019"))
     by_key = {r.key: r for r in rows}
     for key, names in fields.items():
@@ -126,13 +126,13 @@ def _read_ad_row(result: TableResult, key: str, names: tuple[str, ...], row: Row
     if row is None:
         for p in paths:
             result.cells[p] = CellValue(p, None)
-        result.findings.append(RawFinding("tables.missing_row", "warning",
+        result.findings.append(finding("tables.missing_row", "warning",
                                           f"active_disclosure.{key}: row not found; its cells are null", paths))
         return
     cells = row.cells[: len(names)] if len(row.cells) > len(names) else row.cells
     extra = [t for t in row.cells[len(names):] if t.kind == "num" and t.value]
     if extra:
-        result.findings.append(RawFinding("tables.extra_values", "warning",
+        result.findings.append(finding("tables.extra_values", "warning",
                                           f"active_disclosure.{key}: {len(row.cells)} values for {len(names)} "
                                           f"columns; ignored {', '.join(t.text for t in extra)}", paths))
     cand = row_candidates(key, cells, len(names))
@@ -151,7 +151,7 @@ def _store(result: TableResult, path: str, slot: Slot, amount: bool = False) -> 
         value = round(value / 10000 if unit == "元" else value * 10000 if unit == "亿元" else value, 6)
     elif value is not None:
         if value != int(value):
-            result.findings.append(RawFinding("tables.not_integer", "warning",
+            result.findings.append(finding("tables.not_integer", "warning",
                                               f"{path}: {value} is not a whole number; read as null", [path]))
             value = None
         else:
@@ -186,13 +186,13 @@ def parse_applications(tokens: list[Token], fallback_template: str | None = None
     result = TableResult("applications", template)
     if not rows:
         result.found = False
-        result.findings.append(RawFinding("tables.missing", "warning", "applications: table 三 not found"))
+        result.findings.append(finding("tables.missing", "warning", "applications: table 三 not found"))
         return result
     template = template or "2019"
     result.template = template
     wrong = keys - set(S.APP_ROWS_BY_TEMPLATE[template])
     if wrong:
-        result.findings.append(RawFinding("template.consistent", "error",
+        result.findings.append(finding("template.consistent", "error",
                                           f"applications: rows {sorted(wrong)} do not belong to template {template}"))
     cands = [row_candidates(r.key, r.cells, 7) for r in rows if r.key in S.APP_ROWS_BY_TEMPLATE[template]]
     settled = settle(cands, S.application_equations(template))
@@ -212,7 +212,7 @@ def parse_applications(tokens: list[Token], fallback_template: str | None = None
 def _missing_row(result: TableResult, key: str, paths: list[str]) -> None:
     for p in paths:
         result.cells[p] = CellValue(p, None)
-    result.findings.append(RawFinding("tables.missing_row", "warning",
+    result.findings.append(finding("tables.missing_row", "warning",
                                       f"applications.{key}: row not found in the source; its cells are null", paths))
 
 
@@ -227,14 +227,14 @@ def _report_settling(result: TableResult, table: str, cands: list[RowCandidates]
             shown = "; ".join("[" + ", ".join("∅" if s.value is None else f"{s.value:g}" for s in rd) + "]"
                               for rd in dict.fromkeys(settled.alternatives.get(cand.key, [])))
             cells = [f"{prefix}.{names[i]}" for i in unknown]
-            result.findings.append(RawFinding("tables.ambiguous", "warning",
+            result.findings.append(finding("tables.ambiguous", "warning",
                                               f"{prefix}: {cand.note}; the table's arithmetic does not single out "
                                               f"one reading, so {len(cells)} cell(s) are null. Candidates: {shown}",
                                               cells))
         placed = [f"{prefix}.{names[i]}" for i, s in enumerate(settled.values.get(cand.key, []))
                   if i not in unknown and s.value is not None]
         if placed:
-            result.findings.append(RawFinding("tables.inferred", "warning",
+            result.findings.append(finding("tables.inferred", "warning",
                                               f"{prefix}: {cand.note}; {len(placed)} cell(s) placed by the table's "
                                               "arithmetic (row totals, outcome sums, balance)", placed))
 
@@ -253,7 +253,7 @@ def parse_review(tokens: list[Token]) -> TableResult:
     names = tuple(f"{g}.{f}" for g in S.RL_GROUPS for f in S.RL_FIELDS)
     if header_end < 0 or not any(v.kind == "num" for v in values):
         result.found = False
-        result.findings.append(RawFinding("tables.missing", "warning", "review_litigation: table 四 not found"))
+        result.findings.append(finding("tables.missing", "warning", "review_litigation: table 四 not found"))
         return result
     while len(values) > 15 and values[-1].kind == "blank":
         values.pop()

@@ -15,6 +15,20 @@ GOLD = ROOT / "evals" / "gold"
 SAMPLE_NAMES = sorted(p.name for p in SAMPLES.glob("*.txt"))
 
 
+@pytest.fixture(scope="session")
+def vcr_cassette_dir() -> str:
+    """pytest-recording: every cassette lives in the top-level cassettes/ folder."""
+    return str(ROOT / "cassettes")
+
+
+@pytest.fixture(scope="session")
+def vcr_config() -> dict:
+    """pytest-recording: secrets filtered, requests matched on their body too (see cassettes/README.md)."""
+    from tests.llm_server import vcr_config as llm_vcr_config
+
+    return llm_vcr_config()
+
+
 @pytest.fixture
 def make_doc():
     def _make(text: str, name: str = "report.txt") -> Document:

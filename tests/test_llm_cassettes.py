@@ -19,22 +19,11 @@ from pipeline.core import Document, Section
 from pipeline.llm import enrich
 from schemas.record import Fact, Record, ReviewLitigation, Source
 from tests.llm_server import Rule, ScriptedServer, answer, status, text
-from tests.llm_server import vcr_config as llm_vcr_config
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "cassettes"
 KEY = "sk-nianbao-test-DO-NOT-LEAK-7f3a9c1e"
 MODEL = "scripted-test-model"
-
-
-@pytest.fixture(scope="module")
-def vcr_cassette_dir() -> str:
-    return str(CASSETTES)
-
-
-@pytest.fixture(scope="module")
-def vcr_config() -> dict[str, Any]:
-    return llm_vcr_config()
 
 
 @pytest.fixture(autouse=True)

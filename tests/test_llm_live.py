@@ -25,22 +25,11 @@ import pytest
 from pipeline.config import Config
 from pipeline.llm import enrich
 from schemas.record import Record
-from tests.llm_server import vcr_config as llm_vcr_config
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "cassettes"
 META = CASSETTES / "test_live_seed.json"
 LIVE = os.environ.get("NIANBAO_LIVE") == "1"
-
-
-@pytest.fixture(scope="module")
-def vcr_cassette_dir() -> str:
-    return str(CASSETTES)
-
-
-@pytest.fixture(scope="module")
-def vcr_config() -> dict[str, Any]:
-    return llm_vcr_config()
 
 
 def live_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
