@@ -12,7 +12,7 @@ from pipeline.meta import find_meta
 from pipeline.sections import find_sections
 from pipeline.tables import parse_tables
 from pipeline.validate import validate
-from schemas import Finding, Record, SectionOut, Source, SpanOut
+from schemas import Finding, Record, SectionOut, Source
 
 VALIDATOR_RULES = {"applications.balance", "applications.row_total", "applications.outcome_sum",
                    "review_litigation.group_total", "active_disclosure.nonnegative", "grounding", "null_as_zero"}
@@ -58,7 +58,7 @@ def build_record(doc: Document, sections: list[Section], tables: dict[str, Table
         "meta": find_meta(doc, sections, template),
         "sections": [_section(doc, s) for s in sections],
     }
-    provenance: dict[str, SpanOut] = {}
+    provenance: dict[str, dict[str, int]] = {}
     findings: list[Finding] = []
     for name, table in tables.items():
         findings += table.findings
@@ -68,7 +68,7 @@ def build_record(doc: Document, sections: list[Section], tables: dict[str, Table
         for path, cell in table.cells.items():
             if cell.value is not None and cell.start is not None and cell.end is not None:
                 start, end = doc.to_source(cell.start, cell.end)
-                provenance[path] = SpanOut.model_construct(start=start, end=end)  # ints by construction
+                provenance[path] = {"start": start, "end": end}  # validated with the record
     if not any(t.found for t in tables.values()):
         findings.append(Finding(rule="tables.missing", severity="warning",
                                 message="no 年报 tables (二, 三, 四) found in this document"))

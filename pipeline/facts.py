@@ -110,10 +110,11 @@ def prose(doc: Document, sections: list[Section]) -> list[Sentence]:
 
 def _is_prose(line: str, key: str) -> bool:
     text = line.strip()
-    cells = [c for c in _CELLS.split(text) if c.strip()]
-    if not text or "|" in text or len(cells) >= 2 or _LONE.fullmatch(text):
+    if not text or "|" in text or (key in TABLE_SECTIONS and not _SENTENCE_PUNCT.search(text)):
         return False
-    return key not in TABLE_SECTIONS or bool(_SENTENCE_PUNCT.search(text))
+    if "\t" in text and sum(1 for c in _CELLS.split(text) if c.strip()) >= 2:
+        return False
+    return not _LONE.fullmatch(text)
 
 
 _SPECIAL = re.compile("[" + re.escape(_OPEN + _CLOSE + _SENTENCE_END + _CLAUSE_END) + "]")

@@ -51,13 +51,15 @@ _RECEIVED = (re.compile(r"收到|受理|新收|接收|接到"), re.compile(r"依
 def find_claims(doc: Document, sections: list[Section], record: Record | None = None) -> Claims:
     """Percentage, parts-of-a-whole and table-restating claims made by the prose of `sections`."""
     year = record.meta.year if record is not None else None
-    claims = Claims()
+    percents: list[PercentClaim] = []
+    parts: list[PartsClaim] = []
+    table: list[TableClaim] = []
     for paragraph in _paragraphs(prose(doc, sections)):
         for i, sentence in enumerate(paragraph):
-            claims.percents += _percent_claims(doc, paragraph, i)
-            claims.parts += _parts_claims(doc, sentence)
-            claims.table += _table_claims(doc, sentence, year)
-    return claims
+            percents += _percent_claims(doc, paragraph, i)
+            parts += _parts_claims(doc, sentence)
+            table += _table_claims(doc, sentence, year)
+    return Claims(percents=percents, parts=parts, table=table)
 
 
 def _paragraphs(sentences: list[Sentence]) -> Iterator[list[Sentence]]:

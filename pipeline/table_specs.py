@@ -78,6 +78,7 @@ APP_ROWS: tuple[tuple[str, str], ...] = (
 )
 APP_ORDER = [k for k, _ in APP_ROWS]
 APP_PATTERNS = {k: re.compile(p) for k, p in APP_ROWS}
+ANY_APP_ROW = re.compile("|".join(f"(?:{p})" for _, p in APP_ROWS))
 OUTCOMES_2019 = APP_ORDER[2:21]
 OUTCOMES_2021 = APP_ORDER[2:20] + ["other_no_correction", "other_unpaid_fee", "other_misc"]
 ONLY_2021 = {"other_no_correction", "other_unpaid_fee", "other_misc"}

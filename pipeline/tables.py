@@ -164,6 +164,8 @@ def _store(result: TableResult, path: str, slot: Slot, amount: bool = False) -> 
 
 def _match_app(label: str, seen: list[str]) -> str | None:
     """The row a label names; with merged labels (`(六)其他处理 1.申请人…逾期不补正`) the last one wins."""
+    if not S.ANY_APP_ROW.search(label):
+        return None
     last = max((S.APP_ORDER.index(k) for k in seen), default=-1)
     best: tuple[int, str] | None = None
     for key in S.APP_ORDER[last + 1:]:

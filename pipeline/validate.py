@@ -21,7 +21,7 @@ Equation = tuple[str, str, list[str], list[str]]  # rule, subject, left paths, r
 
 def validate(record: Record, source_text: str) -> list[Finding]:
     """All table rules plus grounding against the decoded source text."""
-    data = record.model_dump()
+    data = tables_data(record)
     return validate_tables(record, data) + validate_grounding(record, source_text, _flat(data))
 
 
@@ -33,7 +33,7 @@ def unreadable_cells(record: Record) -> set[str]:
 def validate_tables(record: Record, data: dict[str, Any] | None = None) -> list[Finding]:
     """The SPEC arithmetic rules. An equation over a cell that could not be read cannot prove the
     report wrong: it is reported as a warning."""
-    data = record.model_dump() if data is None else data
+    data = tables_data(record) if data is None else data
     findings: list[Finding] = []
     equations = list(_application_equations(data)) + list(_review_equations(data))
     nulls: dict[str, set[str]] = {}
@@ -61,6 +61,16 @@ def cell(data: dict[str, Any], path: str) -> Any:
             return None
         node = node[part]
     return node
+
+
+def tables_data(record: Record) -> dict[str, Any]:
+    """The three tables as plain dicts (what `model_dump` gives for them, without its cost)."""
+    out: dict[str, Any] = {}
+    for name in ("active_disclosure", "applications", "review_litigation"):
+        table = getattr(record, name)
+        if table is not None:
+            out[name] = {k: (dict(v.__dict__) if hasattr(v, "__dict__") else v) for k, v in table.__dict__.items()}
+    return out
 
 
 def _flat(data: dict[str, Any]) -> dict[str, Any]:
@@ -145,7 +155,7 @@ def _template(record: Record) -> list[Finding]:
 
 def validate_grounding(record: Record, source_text: str, flat: dict[str, Any] | None = None) -> list[Finding]:
     """Every extracted number must occur in the source text at the span it is said to come from."""
-    flat = _flat(record.model_dump()) if flat is None else flat
+    flat = _flat(tables_data(record)) if flat is None else flat
     out = []
     for path, span in record.provenance.items():
         value = flat.get(path)
