@@ -112,6 +112,9 @@ def eval_command(
     else:
         from evals.run import evaluate
 
+        if not any(Path(gold).glob("*.json")):
+            typer.echo(f"no gold files in {gold} (run from the repository root, or pass --gold DIR)", err=True)
+            raise typer.Exit(code=2)
         run = evaluate(gold, inputs, records, model=model, severity=severity)[0]
         section, stem, title = "seeds", "eval", "nianbao evaluation"
     paths = write_reports(run, out, stem, title)

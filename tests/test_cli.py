@@ -50,3 +50,8 @@ def test_schema_command_matches_the_committed_schema():
     committed = (ROOT / "schemas" / "record.schema.json").read_text(encoding="utf-8")
     assert json.loads(result.output) == json.loads(committed)
     assert "ActiveDisclosure2021" in committed and "discriminator" in committed
+
+
+def test_eval_without_gold_files_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["eval", "--gold", str(tmp_path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "no gold files" in result.output
