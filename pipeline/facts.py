@@ -33,6 +33,7 @@ _SENTENCE_END = "。!?！？"
 _CLAUSE_END = ",;:，；："
 _SENTENCE_PUNCT = re.compile(r"[,;。，；]")
 _CELLS = re.compile(r"[\t|]")
+_HAS_DIGIT = re.compile(r"\d")
 _LONE = re.compile(_NUMBER.pattern + r"\s*")
 _LEAD = re.compile(r"(?:[\s,;:、.。\-]|其中|另外|此外|同时|全年|今年|目前|截至目前|\d{4}\s*年度?"
                    r"|我局|我区|我市|我委|我办|本局|本机关|本单位)+")
@@ -153,6 +154,8 @@ def _clause(doc: Document, start: int, end: int, sep: str) -> Clause:
 
 
 def _quantities(doc: Document, clause: Clause, idx: int, earlier: list[Quantity]) -> list[Quantity]:
+    if not _HAS_DIGIT.search(clause.text):
+        return []
     view = doc.view
     found = []
     for m in _NUMBER.finditer(view, clause.start, clause.end):

@@ -138,7 +138,7 @@ def _double_spaced(lines: list[tuple[int, str]], content_idx: list[int]) -> bool
 
 def _cells_per_line(content: list[tuple[int, int, str]]) -> bool:
     """True when separated lines hold one cell each (`\\t0`, `0 |`), not a whole row."""
-    separated = [t for _, _, t in content if _SEP.search(t)]
+    separated = [t for _, _, t in content[:200] if _SEP.search(t)]  # a sample decides the layout
     if not separated:
         return True
     single = sum(1 for t in separated if sum(1 for c in _SEP.split(t) if c.strip()) <= 1)
@@ -195,12 +195,14 @@ def _free_tokens(start: int, line: str) -> list[Token]:
     lead = len(line) - len(line.lstrip())
     if not _DIGIT.search(stripped) and not BLANK_RE.match(stripped):  # a label: the common case
         return [Token("text", squash(stripped), start + lead, start + lead + len(stripped))]
-    if not _INNER_SPACE.search(stripped):
+    if not _INNER_SPACE.search(stripped):  # one piece: a number, a blank mark or a label
         num = parse_number(stripped)
         if num is not None:
             return [_num_token(stripped, start + lead, num, False)]
         if BLANK_RE.match(stripped):
             return [Token("blank", "", start + lead, start + lead + len(stripped))]
+        if not _GLUED.match(stripped) and not _SIGNED_JAM.fullmatch(stripped):
+            return [Token("text", squash(stripped), start + lead, start + lead + len(stripped))]
     pieces = [(m.start(), m.group()) for m in _PIECE.finditer(line)]
     alone = len(pieces) == 1
     out: list[Token] = []
