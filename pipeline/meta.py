@@ -11,6 +11,7 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TITLE_WORDS = re.compile(r"信息公开.*(年度报告|年报|工作报告)|年度报告")
 _AGENCY_END = re.compile(r"(局|府|委|会|院|厅|办|室|处|所|中心|公司|部|署|站|馆|队|区|县|市|镇|街道|办事处)$")
 _PUBLISHER = re.compile(r"(?:发布机构|发文机关|来源|信息来源)\s*[:：]\s*(\S+)")
+_DECOR = re.compile(r"^[#>*\s]+|[*\s]+$")  # markdown heading and bold marks
 _PERIOD = re.compile(r"(?:统计|数据).{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 HEAD_LINES = 40
 
@@ -26,21 +27,26 @@ def find_meta(doc: Document, sections: list[Section], template: str | None) -> M
 
 
 def _title(lines: list[str]) -> str | None:
-    for i, line in enumerate(lines):
-        flat = squash(line)
-        if (len(flat) > 60 or flat.startswith("关于") or flat.endswith((".docx", ".doc", ".pdf"))
-                or re.search(r"根据|[:。《]", flat)):
-            continue
-        joined = flat
-        prefix = flat.endswith("年") or bool(_AGENCY_END.search(flat))
-        if i + 1 < len(lines) and prefix and not _TITLE_WORDS.search(flat):
-            joined = flat + squash(lines[i + 1])
-        if not _TITLE_WORDS.search(joined) or len(joined) > 60 or "关于" in joined:
-            continue
-        if _YEAR.match(joined) and i > 0 and _AGENCY_END.search(squash(lines[i - 1])) and len(lines[i - 1]) <= 30:
-            joined = squash(lines[i - 1]) + joined
-        return joined
-    return None
+    """The first title-like line that names a year, else the first title-like line."""
+    lines = [_DECOR.sub("", ln) for ln in lines]
+    titles = [t for t in (_title_at(lines, i) for i in range(len(lines))) if t]
+    return next((t for t in titles if _YEAR.search(t)), titles[0] if titles else None)
+
+
+def _title_at(lines: list[str], i: int) -> str | None:
+    flat = squash(lines[i])
+    if (len(flat) > 60 or flat.startswith("关于") or flat.endswith((".docx", ".doc", ".pdf"))
+            or re.search(r"根据|[:。《]", flat)):
+        return None
+    joined = flat
+    prefix = flat.endswith("年") or bool(_AGENCY_END.search(flat))
+    if i + 1 < len(lines) and prefix and not _TITLE_WORDS.search(flat):
+        joined = flat + squash(lines[i + 1])
+    if not _TITLE_WORDS.search(joined) or len(joined) > 60 or "关于" in joined:
+        return None
+    if _YEAR.match(joined) and i > 0 and _AGENCY_END.search(squash(lines[i - 1])) and len(lines[i - 1]) <= 30:
+        joined = squash(lines[i - 1]) + joined
+    return joined
 
 
 def _agency(title: str | None, lines: list[str]) -> str | None:

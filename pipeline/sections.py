@@ -50,6 +50,25 @@ class _Candidate:
     start: int
     end: int  # end of the heading line
     title: str
+    number: int  # the heading's own number (四、 -> 4), 0 when unnumbered
+
+
+_CN = {c: i + 1 for i, c in enumerate("一二三四五六七八九")}
+_DECOR = re.compile(r"^[#>*\s]+|[*\s]+$")  # markdown: `## 一、总体情况`, `**一、总体情况**`
+
+
+def _numeral(text: str) -> int:
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if digits:
+        return int(digits)
+    chars = [ch for ch in text if ch in _CN or ch == "十"]
+    if not chars:
+        return 0
+    if chars[0] == "十":
+        return 10 + (_CN.get(chars[1], 0) if len(chars) > 1 else 0)
+    if len(chars) > 1 and chars[1] == "十":
+        return _CN[chars[0]] * 10 + (_CN.get(chars[2], 0) if len(chars) > 2 else 0)
+    return _CN[chars[0]]
 
 
 def find_sections(doc: Document) -> list[Section]:
@@ -79,21 +98,23 @@ def _candidates(view: str) -> list[_Candidate]:
 
 
 def _classify(text: str, start: int, end: int) -> _Candidate | None:
+    text = _DECOR.sub("", text)
     m = _NUMBERING.match(text)
     style = next((k for k, v in (m.groupdict() if m else {}).items() if v), "none")
+    number = _numeral(m.group()) if m else 0
     rest = squash(text[m.end():] if m else text)
     if not rest or len(rest) > MAX_HEADING or "。" in rest[:-1] or rest[0].isdigit():
         return None
     for key in KEYS:
         if style == "none":
             if rest.rstrip("。:") == _EXACT[key]:
-                return _Candidate(key, style, start, end, text.strip())
+                return _Candidate(key, style, start, end, text.strip(), number)
         elif _PATTERNS[key].search(rest):
             if key == "applications" and _PATTERNS["review_litigation"].search(rest):
                 continue
             if key == "problems" and ("主动公开" in rest or "申请" in rest):
                 continue
-            return _Candidate(key, style, start, end, text.strip())
+            return _Candidate(key, style, start, end, text.strip(), number)
     return None
 
 
@@ -109,10 +130,13 @@ def _choose(cands: list[_Candidate]) -> list[_Candidate]:
 
 
 def _in_order(cands: list[_Candidate]) -> list[_Candidate]:
+    """In document order and, within one numbering style, in increasing number: a sub-heading
+    `（一）主动公开情况` inside the overview `（一）总体情况` is not section 二."""
     picked: list[_Candidate] = []
     for key in KEYS:
         after = picked[-1].start if picked else -1
-        nxt = next((c for c in cands if c.key == key and c.start > after), None)
+        floor = max((c.number for c in picked), default=0)
+        nxt = next((c for c in cands if c.key == key and c.start > after and (not c.number or c.number > floor)), None)
         if nxt is not None:
             picked.append(nxt)
     return picked
@@ -127,7 +151,9 @@ def _fill(picked: list[_Candidate], cands: list[_Candidate]) -> list[_Candidate]
         idx = KEYS.index(key)
         before = max((c.start for c in picked if KEYS.index(c.key) < idx), default=-1)
         after = min((c.start for c in picked if KEYS.index(c.key) > idx), default=1 << 60)
-        fit = next((c for c in cands if c.key == key and before < c.start < after), None)
+        low = max((c.number for c in picked if c.start < after and KEYS.index(c.key) < idx), default=0)
+        fit = next((c for c in cands if c.key == key and before < c.start < after and (not c.number or c.number > low)),
+                   None)
         if fit is not None:
             picked = sorted([*picked, fit], key=lambda c: c.start)
             have.add(key)

@@ -147,8 +147,7 @@ def _cells_per_line(content: list[tuple[int, int, str]]) -> bool:
 
 def _line_tokens(start: int, line: str, cell_lines: bool) -> list[Token]:
     stripped = line.strip()
-    size = len(stripped)
-    if size > 24 and (size > 90 or PROSE_RE.search(stripped)) and len(squash(stripped)) > 24:
+    if len(stripped) > 24 and _is_prose_line(stripped):
         return [Token("barrier", squash(stripped)[:40], start, start + len(line))]
     if _SEP.search(line) and not cell_lines:
         return _row_tokens(start, line)
@@ -158,6 +157,12 @@ def _line_tokens(start: int, line: str, cell_lines: bool) -> list[Token]:
             return [Token("blank", "", start, start)]
         return _free_tokens(start, cell)
     return _free_tokens(start, line)
+
+
+def _is_prose_line(stripped: str) -> bool:
+    """A sentence, not a row: sentence punctuation, or very long once the column padding is gone."""
+    size = len(squash(stripped))
+    return size > 24 and (bool(PROSE_RE.search(stripped)) or size > 80)
 
 
 def _row_tokens(start: int, line: str) -> list[Token]:

@@ -8,6 +8,7 @@ in a `null_as_zero` warning.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,7 +17,8 @@ from pipeline.core import normalise
 from pipeline.tokens import parse_number
 from schemas import Finding, Record
 
-Equation = tuple[str, str, list[str], list[str]]  # rule, subject, left paths, right paths (sum equal)
+Equation = tuple[str, str, list[str], list[str]]
+_TAG = re.compile(r"<[^>]*>")  # a number and its unit may sit in different HTML elements  # rule, subject, left paths, right paths (sum equal)
 
 
 def validate(record: Record, source_text: str) -> list[Finding]:
@@ -174,7 +176,7 @@ def validate_grounding(record: Record, source_text: str, flat: dict[str, Any] | 
 
 
 def _same_number(text: str, value: float, amount: bool) -> bool:
-    parsed = parse_number(normalise(html.unescape(text)))
+    parsed = parse_number(normalise(html.unescape(_TAG.sub("", text))))
     if parsed is None:
         return False
     number, unit = parsed
