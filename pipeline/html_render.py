@@ -27,16 +27,40 @@ class _Cell:
         self.colspan = colspan
 
 
-class _Renderer(HTMLParser):
-    def __init__(self, text: str) -> None:
+class _LayoutTables(HTMLParser):
+    """First pass: the tables that contain other tables are page layout, not data grids."""
+
+    def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
+        self.count = 0
+        self.stack: list[int] = []
+        self.layout: set[int] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.layout.update(self.stack)
+            self.stack.append(self.count)
+            self.count += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self.stack:
+            self.stack.pop()
+
+
+class _Renderer(HTMLParser):
+    def __init__(self, text: str, layout: set[int]) -> None:
+        super().__init__(convert_charrefs=False)
+        self.layout = layout  # ordinals of layout tables: rendered as blocks
+        self.table_count = 0
+        self.open_layout = 0
         self.src = text
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.view: list[str] = []
         self.vmap: list[int] = []
         self.grids: list[Grid] = []
         self.skip = 0
-        self.tables: list[list[list[_Cell]]] = []  # stack of tables: rows of cells
+        self.tables: list[list[list[_Cell]]] = []  # stack of data tables: rows of cells
+        self.layout_stack: list[bool] = []  # for every open <table>: is it a layout table
         self.cell: list[_Cell | None] = []
 
     # -- helpers
@@ -72,7 +96,17 @@ class _Renderer(HTMLParser):
 
     # -- parser callbacks
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP:
+        if tag == "table":
+            ordinal, self.table_count = self.table_count, self.table_count + 1
+            if ordinal in self.layout:
+                self.open_layout += 1
+                self.layout_stack.append(True)
+                self._newline()
+                return
+            self.layout_stack.append(False)
+        if tag in ("tr", "td", "th") and self.open_layout and not self.tables:
+            self._newline()
+        elif tag in _SKIP:
             self.skip += 1
         elif tag == "table":
             self._newline()
@@ -94,7 +128,13 @@ class _Renderer(HTMLParser):
                 self._newline()
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
+        if tag == "table" and self.layout_stack and self.layout_stack.pop():
+            self.open_layout -= 1
+            self._newline()
+            return
+        if tag in ("tr", "td", "th") and self.open_layout and not self.tables:
+            self._newline()
+        elif tag in _SKIP:
             self.skip = max(0, self.skip - 1)
         elif tag == "table" and self.tables:
             rows = self.tables.pop()
@@ -178,7 +218,10 @@ def _expand(rows: list[list[_Cell]]) -> list[list[tuple[_Cell | None, bool]]]:
 
 
 def render_html(text: str) -> tuple[str, list[int], list[Grid]]:
-    renderer = _Renderer(text)
+    scan = _LayoutTables()
+    scan.feed(text)
+    scan.close()
+    renderer = _Renderer(text, scan.layout)
     renderer.feed(text)
     renderer.close()
     view = normalise("".join(renderer.view))

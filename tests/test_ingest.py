@@ -59,3 +59,13 @@ def test_html_tables_become_grids_with_source_offsets():
     assert rows[1][0].spanned and rows[1][1].text == "5"
     start, end = doc.to_source(rows[1][1].start, rows[1][1].end)
     assert doc.text[start:end] == "5"
+
+
+def test_layout_tables_are_page_structure_not_grids():
+    from pipeline.ingest import ingest
+    from tests.conftest import ROOT
+
+    doc = ingest(ROOT / "tests" / "data" / "layout_table_page.html")
+    assert len(doc.grids) == 1  # only the data table inside the page's layout table
+    lines = doc.view.splitlines()
+    assert lines.index("一、总体情况") < lines.index("二、主动公开政府信息情况") < lines.index("规章\t1\t0\t5")

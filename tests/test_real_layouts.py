@@ -22,7 +22,7 @@ import pytest
 from pipeline.extract import extract
 
 DATA = Path(__file__).resolve().parent / "data" / "real_layouts"
-INPUTS = sorted(p for p in DATA.iterdir() if p.is_file() and not p.name.endswith(".expected.json"))
+INPUTS = sorted(p for p in DATA.iterdir() if p.is_file() and not p.name.endswith((".expected.json", "README.md")))
 TABLES = ("active_disclosure", "applications", "review_litigation")
 COLS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
         "legal_service_org", "other_org", "total")
