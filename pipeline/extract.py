@@ -94,7 +94,8 @@ def _prose(record: Record, doc: Document, sections: list[Section]) -> Record:
     """The offline baseline for prose: rule-based facts, problems and narrative claims."""
     try:
         from pipeline.facts import find_facts, find_problems
-        from pipeline.narrative import check_claims, find_claims
+        from pipeline.narrative import find_claims
+        from pipeline.narrative_rules import check_claims
     except ImportError:  # pragma: no cover - during development only
         return record
     record.facts = find_facts(doc, sections)

@@ -1,4 +1,4 @@
-"""Claims the prose makes about its own numbers, and the checks of the three narrative rules.
+"""Claims the prose makes about its own numbers: the rule-based finder behind the narrative rules.
 
 `find_claims` is the offline, rule-based finder; it is conservative on purpose (a false
 narrative error is worse than a missed one):
@@ -10,19 +10,18 @@ narrative error is worse than a missed one):
   read as a partial enumeration (`其中` does not promise all parts) and is not claimed;
 - a table claim is a figure whose wording names one table cell unambiguously.
 
-`check_claims` is pure: it checks any `Claims` (from these rules or from the LLM) against a record.
+The checks themselves are in `pipeline.narrative_rules.check_claims`, pure and shared with the LLM layer.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator
 
 from pipeline.core import Document, Section, normalise
 from pipeline.facts import Clause, Quantity, Sentence, prose
 from schemas.claims import Claims, PartsClaim, PercentClaim, TableClaim
-from schemas.record import Finding, Record
+from schemas.record import Record
 
 _YOY = re.compile(r"同比|环比|比上年|较上年|比去年|较去年|上一年|增长|下降|上升|增加|减少|提高|降低|提升|增幅|降幅")
 _SHARE = re.compile(r"占(?:比|(?:总数|总量|全部|所有|总计|申请总数)[^,;]{0,10}?(?:的|比例|比重))\s*(?:达到|达|为)?\s*$")
@@ -263,73 +262,3 @@ def _table_path(before: str, clause: str, sentence: str, section: str) -> str | 
     if all(p.search(clause) for p in _RECEIVED) and "其中" not in clause:
         return "applications.new_received.total"
     return None
-
-
-# ---- checking ------------------------------------------------------------------------------------
-
-
-def check_claims(claims: Claims, record: Record) -> list[Finding]:
-    """Findings of `narrative.percent`, `narrative.parts_sum` and `narrative.table_agreement`."""
-    findings = [_check_percent(c) for c in claims.percents]
-    findings += [_check_parts(c) for c in claims.parts]
-    findings += [_check_table(c, record) for c in claims.table]
-    return [f for f in findings if f is not None]
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.6f}".rstrip("0").rstrip(".")
-
-
-def _decimals(x: float) -> int:
-    text = _fmt(x)
-    return len(text.split(".")[1]) if "." in text else 0
-
-
-def _short(quote: str, limit: int = 120) -> str:
-    quote = " ".join(quote.split())
-    return quote if len(quote) <= limit else quote[: limit - 1] + "…"
-
-
-def _check_percent(claim: PercentClaim) -> Finding | None:
-    """Stated percent vs part/whole*100, allowing rounding or truncation to the stated precision."""
-    if claim.whole == 0:
-        return None
-    computed = claim.part / claim.whole * 100
-    places = _decimals(claim.percent)
-    unit = 10.0 ** -places
-    if claim.percent - unit / 2 - 1e-9 <= computed < claim.percent + unit + 1e-9:
-        return None
-    shown = f"{computed:.{places}f}"
-    return Finding(rule="narrative.percent", severity="error", expected=float(shown), found=claim.percent,
-                   message=f'narrative.percent: "{_short(claim.quote)}" — {_fmt(claim.part)}/{_fmt(claim.whole)} = '
-                           f"{shown}%, stated {_fmt(claim.percent)}%")
-
-
-def _check_parts(claim: PartsClaim) -> Finding | None:
-    total = sum(claim.parts)
-    if math.isclose(total, claim.whole, abs_tol=1e-6):
-        return None
-    parts = " + ".join(_fmt(p) for p in claim.parts)
-    return Finding(rule="narrative.parts_sum", severity="error", expected=total, found=claim.whole,
-                   message=f'narrative.parts_sum: "{_short(claim.quote)}" — the parts {parts} = {_fmt(total)}, '
-                           f"stated whole {_fmt(claim.whole)}")
-
-
-def cell_value(record: Record, path: str) -> float | None:
-    """The record's value at a dotted cell path, or None when the table, row or cell is absent or blank."""
-    node: object = record
-    for name in path.split("."):
-        node = getattr(node, name, None)
-        if node is None:
-            return None
-    return float(node) if isinstance(node, int | float) and not isinstance(node, bool) else None
-
-
-def _check_table(claim: TableClaim, record: Record) -> Finding | None:
-    cell = cell_value(record, claim.path)
-    if cell is None or math.isclose(cell, claim.value, abs_tol=1e-6):
-        return None
-    return Finding(rule="narrative.table_agreement", severity="error", cells=[claim.path], expected=cell,
-                   found=claim.value,
-                   message=f'narrative.table_agreement: {claim.path} — the table has {_fmt(cell)}, the prose states '
-                           f'{_fmt(claim.value)} ("{_short(claim.quote)}")')

@@ -9,7 +9,8 @@ import pytest
 
 from pipeline.core import Document, Section
 from pipeline.ingest import ingest
-from pipeline.narrative import cell_value, check_claims, find_claims
+from pipeline.narrative import find_claims
+from pipeline.narrative_rules import cell_value, check_claims
 from pipeline.sections import find_sections
 from schemas.claims import Claims, PartsClaim, PercentClaim, TableClaim
 from schemas.record import (

@@ -155,9 +155,9 @@ def _claim_findings(outcomes: Outcomes, record: Record) -> list[Finding]:
     if not (claims.percents or claims.parts or claims.table):
         return []
     try:
-        from pipeline.narrative import check_claims
+        from pipeline.narrative_rules import check_claims
     except ImportError:  # pragma: no cover - until pipeline.narrative exists
-        log.warning("llm: pipeline.narrative.check_claims is missing; LLM claims not checked")
+        log.warning("llm: pipeline.narrative_rules.check_claims is missing; LLM claims not checked")
         return []
     return list(check_claims(claims, record))
 
