@@ -54,24 +54,24 @@ APP_ROWS: tuple[tuple[str, str], ...] = (
     ("granted", r"予以公开"),
     ("partially_granted", r"部分公开"),
     ("denied_state_secret", r"国家秘密"),
-    ("denied_prohibited_by_law", r"法律行政法规禁止|法律法规禁止"),
-    ("denied_three_safeties", r"三安全一稳定"),
-    ("denied_third_party_rights", r"第三方合法权益"),
-    ("denied_internal_affairs", r"内部事务"),
-    ("denied_process_information", r"过程性信息"),
-    ("denied_enforcement_files", r"执法案卷"),
-    ("denied_inquiry_matters", r"行政查询事项"),
-    ("unavailable_not_held", r"不掌握"),
-    ("unavailable_needs_creation", r"另行制作"),
+    ("denied_prohibited_by_law", r"法律行政法规禁止|法律法规禁止|其他法律行政法规"),
+    ("denied_three_safeties", r"三安全一稳定|危及“?三安全"),
+    ("denied_third_party_rights", r"第三方合法权益|保护第三方"),
+    ("denied_internal_affairs", r"内部事务|三类内部"),
+    ("denied_process_information", r"过程性信息|四类过程"),
+    ("denied_enforcement_files", r"执法案卷|行政执法案"),
+    ("denied_inquiry_matters", r"行政查询|查询事项"),
+    ("unavailable_not_held", r"不掌握|本机关不掌"),
+    ("unavailable_needs_creation", r"另行制作|没有现成信息"),
     ("unavailable_unclear", r"仍不明确|补正后申请"),
-    ("declined_petition", r"信访举报投诉"),
+    ("declined_petition", r"信访举报|举报投诉"),
     ("declined_duplicate", r"重复申请"),
-    ("declined_publication", r"公开出版物"),
-    ("declined_excessive", r"大量反复"),
+    ("declined_publication", r"公开出版物|提供公开出"),
+    ("declined_excessive", r"大量反复|无正当理由大量"),
     ("declined_confirmation", r"重新出具|确认或"),
     ("other_handling", r"其他处理"),
-    ("other_no_correction", r"逾期不补正"),
-    ("other_unpaid_fee", r"收费通知|缴纳费用"),
+    ("other_no_correction", r"逾期不补正|无正当理由逾期"),
+    ("other_unpaid_fee", r"收费通知|缴纳费用|逾期未按"),
     ("other_misc", r"^(?:\(?[六6]\)?)?(?:\d[.、])?其他$"),
     ("total_processed", r"^(?:\(?[七7]\)?[、.]?)?总计$"),
     ("carried_forward", r"结转下年度"),
@@ -90,7 +90,14 @@ APP_ROWS_BY_TEMPLATE = {
 # ---- table 四 ----------------------------------------------------------------------------------
 RL_GROUPS = ("review", "litigation_direct", "litigation_after_review")
 RL_FIELDS = ("upheld", "corrected", "other", "pending", "total")
-RL_HEADER = re.compile(r"结果维持|结果纠正|其他结果|尚未审结|总计|复议后起诉|直接起诉|行政复议|行政诉讼|^维持$|^纠正$|^审结$")
+RL_WORDS = re.compile(r"结果维持|结果纠正|其他结果|尚未审结|总计|未经复议直接起诉|复议后起诉|行政复议|行政诉讼|维持|纠正|"
+                      r"审结|[一二三四五六七八九十\d]+[、.]|[()（）:：,，、]")
+RL_OWN_WORDS = re.compile(r"结果维持|结果纠正|尚未审结|未经复议直接起诉|复议后起诉|行政复议|行政诉讼")
+
+
+def is_review_header(text: str) -> bool:
+    """A cell or line of table 四's own header (not `总计` alone, which table 三 has too)."""
+    return bool(RL_OWN_WORDS.search(text)) and len(RL_WORDS.sub("", text)) <= 2
 
 
 def application_equations(template: str) -> list[Equation]:

@@ -244,21 +244,14 @@ def _report_settling(result: TableResult, table: str, cands: list[RowCandidates]
 # ---- table 四 ---------------------------------------------------------------------------------------
 
 def parse_review(tokens: list[Token]) -> TableResult:
+    """Table 四: the value cells after its header, in order, even when it is printed as two tables."""
     result = TableResult("review_litigation", None)
-    header_end = max((i for i, t in enumerate(tokens) if t.kind == "text" and S.RL_HEADER.search(t.text)), default=-1)
-    values: list[Token] = []
-    for tok in tokens[header_end + 1:]:
-        if tok.kind in ("num", "blank"):
-            values.append(tok)
-        elif tok.kind in ("text", "barrier") and any(v.kind == "num" for v in values):
-            break
+    values = _review_values(tokens)
     names = tuple(f"{g}.{f}" for g in S.RL_GROUPS for f in S.RL_FIELDS)
-    if header_end < 0 or not any(v.kind == "num" for v in values):
+    if values is None:
         result.found = False
         result.findings.append(finding("tables.missing", "warning", "review_litigation: table 四 not found"))
         return result
-    while len(values) > 15 and values[-1].kind == "blank":
-        values.pop()
     cand = row_candidates("row", values, 15)
     settled = settle([cand], S.review_equations())
     slots = settled.values["row"]
@@ -267,3 +260,32 @@ def parse_review(tokens: list[Token]) -> TableResult:
         _store(result, f"review_litigation.{name}", Slot(None) if i in merged else slots[i])
     _report_settling(result, "review_litigation", [cand], settled, names)
     return result
+
+
+def _review_values(tokens: list[Token]) -> list[Token] | None:
+    """Runs of value cells that follow table 四's own header words; None when there is no table 四.
+
+    Runs holding no number are header padding, except a last run of 15 or more blanks: an all-blank row.
+    """
+    first = next((i for i, t in enumerate(tokens) if t.kind == "text" and S.is_review_header(t.text)), None)
+    if first is None:
+        return None
+    runs: list[list[Token]] = [[]]
+    for tok in tokens[first:]:
+        if tok.kind in ("num", "blank"):
+            runs[-1].append(tok)
+        elif tok.kind in ("text", "barrier"):
+            if tok.kind == "barrier" and any(t.kind == "num" for run in runs for t in run):
+                break
+            if runs[-1]:
+                runs.append([])
+    numbered = [run for run in runs if any(t.kind == "num" for t in run)]
+    if numbered:
+        values = [t for run in numbered for t in run]
+        while len(values) > 15 and values[-1].kind == "blank":
+            values.pop()
+        return values
+    blank = [run for run in runs if len(run) >= 15]
+    return blank[-1][:15] if blank else None
+
+

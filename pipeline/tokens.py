@@ -189,6 +189,7 @@ def _row_tokens(start: int, line: str) -> list[Token]:
 
 _PIECE = re.compile(r"\S+")
 _DIGIT = re.compile(r"\d")
+_BLANK_PIECE = re.compile(r"(?:^|\s)(?:/|／|-+|—+|–+|－+|\\|无|空)(?=\s|$)")
 _SIGNED_JAM = re.compile(r"[+-]?\d+(?:[+-]\d+)+(?:万元|元)?")
 _SIGNED_PART = re.compile(r"[+-]?\d+(?:万元|元)?")
 _INNER_SPACE = re.compile(r"\s")
@@ -198,7 +199,7 @@ def _free_tokens(start: int, line: str) -> list[Token]:
     """Free text: numbers are whitespace-delimited; text between them is one label token."""
     stripped = line.strip()
     lead = len(line) - len(line.lstrip())
-    if not _DIGIT.search(stripped) and not BLANK_RE.match(stripped):  # a label: the common case
+    if not _DIGIT.search(stripped) and not _BLANK_PIECE.search(stripped):  # a label: the common case
         return [Token("text", squash(stripped), start + lead, start + lead + len(stripped))]
     if not _INNER_SPACE.search(stripped):  # one piece: a number, a blank mark or a label
         num = parse_number(stripped)

@@ -27,7 +27,7 @@ TABLES = ("active_disclosure", "applications", "review_litigation")
 COLS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
         "legal_service_org", "other_org", "total")
 
-XFAIL: dict[str, dict[str, str]] = {}  # every failure found so far is fixed; add new ones here
+XFAIL: dict[str, dict[str, str]] = {}  # add new failures here; remove an entry when it XPASSes
 
 
 def _cases(kind: str) -> list:
@@ -88,13 +88,13 @@ def test_expected_values_are_consistent(path: Path):
     assert outcomes[-len(other):] == other and len(outcomes) == 18 + len(other)
     for key, row in ((k, v) for k, v in app.items() if k != "template"):
         assert list(row) == list(COLS), key
-        assert sum(z(row[c]) for c in COLS[:6]) == row["total"], f"row_total {key}"
+        assert sum(z(row[c]) for c in COLS[:6]) == z(row["total"]), f"row_total {key}"
     for c in COLS:
         assert z(app["new_received"][c]) + z(app["carried_over"][c]) == \
             z(app["total_processed"][c]) + z(app["carried_forward"][c]), f"balance {c}"
         assert sum(z(app[k][c]) for k in outcomes) == z(app["total_processed"][c]), f"outcome_sum {c}"
-    for group, g in exp["review_litigation"].items():
-        assert g["total"] == g["upheld"] + g["corrected"] + g["other"] + g["pending"], group
+    for group, g in (exp["review_litigation"] or {}).items():
+        assert z(g["total"]) == z(g["upheld"]) + z(g["corrected"]) + z(g["other"]) + z(g["pending"]), group
     for key, row in exp["active_disclosure"].items():
         if key != "template":
             assert all(v is None or v >= 0 for f, v in row.items() if f != "change"), key
@@ -110,6 +110,10 @@ def test_meta_and_every_cell(path: Path):
              for k, v in exp["meta"].items() if rec["meta"].get(k) != v]
     for table in TABLES:
         got_table = rec.get(table)
+        if exp[table] is None:
+            if got_table is not None:
+                wrong.append(f"{table}: expected null (table absent), got {got_table!r}")
+            continue
         if got_table is None:
             wrong.append(f"{table}: table missing (null)")
             continue

@@ -299,3 +299,19 @@ def test_ocr_running_header_and_bare_page_number_inside_a_row(make_doc):
             lines.append(f"{label} {' '.join(cells)}")
     values, _ = _app_values(make_doc(HEAD + "\n".join(lines) + TAIL))
     assert values == VALUES
+
+
+@pytest.mark.parametrize("row", [
+    pytest.param("\t".join([""] * 16), id="empty-tab-cells"),
+    pytest.param(" ".join(["—"] * 15), id="dashes"),
+])
+def test_review_table_printed_with_every_cell_blank(make_doc, row):
+    doc = make_doc(REVIEW.format(row=row))
+    table = parse_tables(doc, find_sections(doc))["review_litigation"]
+    assert table.found and all(c.value is None for c in table.cells.values()) and len(table.cells) == 15
+
+
+def test_table_three_total_header_is_not_table_four(make_doc):
+    text = HEAD + "自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计\n一、本年新收政府信息公开申请数量 5 1 0 0 0 0 6\n"
+    doc = make_doc(text + "五、存在的主要问题及改进情况\n")
+    assert not parse_tables(doc, find_sections(doc))["review_litigation"].found
