@@ -7,7 +7,8 @@ import re
 from pipeline.core import Document, Section, squash
 from schemas import Meta
 
-_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = re.compile(r"((?:19|20)\d{2}|[二][〇○零O][一二三四五六七八九〇○零O]{2})\s*年")
+_CN_DIGITS = str.maketrans("〇○零O一二三四五六七八九", "000012345678" + "9")
 _TITLE_WORDS = re.compile(r"信息公开.*(年度报告|年报|工作报告)|年度报告")
 _AGENCY_END = re.compile(r"(局|府|委|会|院|厅|办|室|处|所|中心|公司|部|署|站|馆|队|区|县|市|镇|街道|办事处)$")
 _PUBLISHER = re.compile(r"(?:发布机构|发文机关|来源|信息来源)\s*[:：]\s*(\S+)")
@@ -67,11 +68,16 @@ def _year(title: str | None, doc: Document, sections: list[Section]) -> int | No
     if title:
         m = _YEAR.search(title)
         if m:
-            return int(m.group(1))
+            return _year_value(m.group(1))
     m = _PERIOD.search(doc.view)
     if m:
         return int(m.group(1))
     overview = next((s for s in sections if s.key == "overview"), None)
     text = doc.view[overview.start:overview.end] if overview else doc.view[:3000]
     m = _YEAR.search(text)
-    return int(m.group(1)) if m else None
+    return _year_value(m.group(1)) if m else None
+
+
+def _year_value(text: str) -> int:
+    """`2020` or `二〇二〇` -> 2020."""
+    return int(text.translate(_CN_DIGITS))

@@ -1,0 +1,27 @@
+"""Meta: title, agency and year from the text before section 一, in the ways reports print them."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.meta import find_meta
+from pipeline.sections import find_sections
+
+BODY = "\n一、总体情况\n2020年，本局认真落实条例。\n"
+
+
+@pytest.mark.parametrize("head,agency,year", [
+    pytest.param("济南市行政审批服务局2020年政府信息公开工作年度报告", "济南市行政审批服务局", 2020, id="one-line"),
+    pytest.param("济南市历下区人民政府\n2020 年政府信息公开工作年度报告", "济南市历下区人民政府", 2020, id="agency-above"),
+    pytest.param("安康市行政审批服务局2020年\n政府信息公开年度报告", "安康市行政审批服务局", 2020, id="split-title"),
+    pytest.param("# 某某委员会2021年政府信息公开工作年度报告", "某某委员会", 2021, id="markdown"),
+    pytest.param("首页 > 政府信息公开年报\n某某局二〇二一年政府信息公开工作年度报告", "某某局", 2021, id="breadcrumb-cn-year"),
+    pytest.param("关于报送2020年政府信息公开年度报告的函\n某某局2019年政府信息公开工作年度报告", "某某局", 2019,
+                 id="cover-letter-first"),
+    pytest.param("发布机构: 河东区行政审批服务局", "河东区行政审批服务局", 2020, id="publisher-line"),
+    pytest.param("", None, 2020, id="no-title-year-from-overview"),
+])
+def test_meta(make_doc, head, agency, year):
+    doc = make_doc(head + BODY)
+    meta = find_meta(doc, find_sections(doc), "2019")
+    assert (meta.agency, meta.year, meta.template) == (agency, year, "2019")
