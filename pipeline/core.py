@@ -73,6 +73,8 @@ _ONE_TO_ONE = {0xA0: " ", 0x3000: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x
 _ONE_TO_ONE.update({0xFF10 + i: str(i) for i in range(10)})  # full-width digits
 _ONE_TO_ONE.update({0xFF08: "(", 0xFF09: ")", 0xFF0C: ",", 0xFF1A: ":", 0xFF1B: ";", 0xFF05: "%",
                     0xFF0E: ".", 0xFF0B: "+", 0xFF0D: "-", 0x2212: "-", 0xFF5C: "|", 0xFF0F: "/"})
+_ONE_TO_ONE.update({ord(c): "-" for c in "─━═"})  # box-drawing tables: rules become `|---|`, bars `|`
+_ONE_TO_ONE.update({ord(c): "|" for c in "│┃║┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬"})
 NORMALISE = str.maketrans(_ONE_TO_ONE)
 
 

@@ -315,3 +315,15 @@ def test_table_three_total_header_is_not_table_four(make_doc):
     text = HEAD + "自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计\n一、本年新收政府信息公开申请数量 5 1 0 0 0 0 6\n"
     doc = make_doc(text + "五、存在的主要问题及改进情况\n")
     assert not parse_tables(doc, find_sections(doc))["review_litigation"].found
+
+
+def test_box_drawing_table(make_doc):
+    text = ("二、主动公开政府信息情况\n┌──────┬────┬────┬────┐\n│信息内容│本年制发件数│本年废止件数│现行有效件数│\n"
+            "├──────┼────┼────┼────┤\n│规章    │  1 │  0 │  4 │\n├──────┼────┼────┼────┤\n"
+            "│行政规范性文件│  2 │  1 │ 12 │\n└──────┴────┴────┴────┘\n三、收到和处理政府信息公开申请情况\n")
+    doc = make_doc(text)
+    table = parse_tables(doc, find_sections(doc))["active_disclosure"]
+    assert table.template == "2021"
+    assert [table.value(f"active_disclosure.normative_documents.{f}") for f in ("issued", "repealed", "in_force")] == [2, 1, 12]
+    cell = table.cells["active_disclosure.normative_documents.in_force"]
+    assert doc.text[cell.start:cell.end] == "12"
