@@ -7,22 +7,12 @@ token stream of `pipeline.tokens`; damaged rows are settled by `pipeline.arith`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from pipeline import table_specs as S
 from pipeline.arith import RowCandidates, Settled, Slot, row_candidates, settle
 from pipeline.core import CellValue, Document, Section, TableResult, finding
+from pipeline.rows import RowRead, read_rows
 from pipeline.tokens import Token, tokenize
-
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)|\d+[.、])+")
-
-
-@dataclass
-class RowRead:
-    key: str
-    label: Token
-    cells: list[Token] = field(default_factory=list)
 
 
 def parse_tables(doc: Document, sections: list[Section]) -> dict[str, TableResult]:
@@ -44,39 +34,6 @@ def _region(doc: Document, spans: dict[str, tuple[int, int]], key: str, next_key
     start = 0
     end = spans[next_key][0] if next_key in spans else len(doc.view)
     return tokenize(doc, start, end)
-
-
-def read_rows(tokens: list[Token], match: Callable[[str, list[str]], str | None],
-              width: Callable[[str], int]) -> list[RowRead]:
-    """Group value tokens under the row label before them. A label with no values is a heading."""
-    rows: list[RowRead] = []
-    cur: RowRead | None = None
-
-    def close() -> None:
-        nonlocal cur
-        if cur is not None and cur.cells:
-            rows.append(cur)
-        cur = None
-
-    for tok in tokens:
-        if tok.kind == "text":
-            label = _NUMBERING.sub("", tok.text) or tok.text
-            key = match(label, [r.key for r in rows] + ([cur.key] if cur is not None and cur.cells else []))
-            if key is not None:
-                close()
-                cur = RowRead(key, tok)
-            elif cur is not None and cur.cells and len(cur.cells) >= width(cur.key):
-                close()
-        elif tok.kind in ("num", "blank"):
-            if cur is not None:
-                cur.cells.append(tok)
-        elif tok.kind == "eol" or tok.kind == "barrier":
-            if cur is not None and cur.cells:
-                close()
-            if tok.kind == "barrier":
-                cur = None
-    close()
-    return rows
 
 
 def _merged_columns(cells: list[Token]) -> set[int]:
@@ -107,7 +64,7 @@ def parse_active_disclosure(tokens: list[Token], template: str | None = None) ->
     def match(label: str, seen: list[str]) -> str | None:
         return next((k for k, p in S.AD_LABELS.items() if k in fields and k not in seen and p.search(label)), None)
 
-    rows = read_rows(tokens, match, lambda k: len(fields[k]))
+    rows = read_rows(tokens, match, lambda k: len(fields.get(k, ("",) * 3)))
     if not rows:
         result.found = False
         result.findings.append(finding("tables.missing", "warning", "active_disclosure: table 二 not found"))
@@ -183,7 +140,7 @@ def _match_app(label: str, seen: list[str]) -> str | None:
 
 def parse_applications(tokens: list[Token], fallback_template: str | None = None) -> TableResult:
     rows = read_rows(tokens, _match_app, lambda k: 7)
-    keys = {r.key for r in rows}
+    keys = {r.key for r in rows if r.key is not None}
     template = "2021" if keys & S.ONLY_2021 else "2019" if "other_handling" in keys else fallback_template
     result = TableResult("applications", template)
     if not rows:

@@ -1,0 +1,121 @@
+"""Group a table's token stream into rows: each run of value cells under the label it belongs to.
+
+Labels are recognised by the table's `match(label, seen)`. What real layouts do to that pairing:
+- a label printed with no values of its own is a group heading (`（三）不予公开`), not a row;
+- a label wrapped over two lines, its values on the first (`2.其他法律行政 | 0 | 1 …` then
+  `法规禁止公开 | | …`): the pieces are joined until they name a row;
+- values printed before their label (PDF text sorted by position: `1 0 0 0 0 0 1` then
+  `（一）予以公开`): values left over after a complete row go to the next label that has none;
+- stray words (running headers) inside an incomplete row are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pipeline.tokens import Token
+
+NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)|\d+[.、])+")
+MAX_LABEL = 80
+Match = Callable[[str, list[str]], "str | None"]
+
+
+@dataclass
+class RowRead:
+    key: str | None  # None while a wrapped label is not complete yet
+    label: Token
+    cells: list[Token] = field(default_factory=list)
+    text: str = ""  # the label's text so far
+    before: list[Token] = field(default_factory=list)  # values printed before the label
+
+
+def read_rows(tokens: list[Token], match: Match, width: Callable[[str], int]) -> list[RowRead]:
+    reader = _Reader(match, width)
+    for tok in tokens:
+        reader.feed(tok)
+    reader.close()
+    return reader.rows
+
+
+def _clean(text: str) -> str:
+    return NUMBERING.sub("", text) or text
+
+
+class _Reader:
+    def __init__(self, match: Match, width: Callable[[str], int]) -> None:
+        self.match = match
+        self.width = width
+        self.rows: list[RowRead] = []
+        self.cur: RowRead | None = None
+        self.leftover: list[Token] = []
+
+    def seen(self) -> list[str]:
+        cur = [self.cur.key] if self.cur is not None and self.cur.key and self.cur.cells else []
+        return [r.key for r in self.rows if r.key] + cur
+
+    def full(self) -> bool:
+        cur = self.cur
+        return cur is not None and len(cur.cells) >= (self.width(cur.key) if cur.key else 7)
+
+    def close(self) -> None:
+        cur, self.cur = self.cur, None
+        if cur is None or cur.key is None:
+            return
+        if not any(t.kind == "num" for t in cur.cells):
+            cur.cells = self._printed_before(cur) or cur.cells
+        if cur.cells:
+            self.rows.append(cur)
+
+    def _printed_before(self, cur: RowRead) -> list[Token]:
+        """Values of a label that has none after it: those printed just before it, or the surplus
+        of the row before it (PDF text sorted by position puts a centred label after its numbers)."""
+        assert cur.key is not None
+        need = self.width(cur.key)
+        if len(cur.before) >= need:
+            return cur.before
+        prev = self.rows[-1] if self.rows else None
+        if prev is not None and prev.key is not None and len(prev.cells) - self.width(prev.key) >= need:
+            surplus = prev.cells[self.width(prev.key):]
+            prev.cells = prev.cells[: self.width(prev.key)]
+            return surplus
+        return []
+
+    def feed(self, tok: Token) -> None:
+        if tok.kind == "text":
+            self._text(tok)
+        elif tok.kind in ("num", "blank"):
+            if self.cur is not None:
+                self.cur.cells.append(tok)
+            elif tok.kind == "num" or self.leftover:
+                self.leftover.append(tok)
+        elif tok.kind == "eol":
+            if self.cur is not None and self.cur.key is not None and self.cur.cells:
+                self.close()
+        elif tok.kind == "barrier":
+            self.close()
+            self.leftover = []
+
+    def _text(self, tok: Token) -> None:
+        cur = self.cur
+        alone = self.match(_clean(tok.text), self.seen())
+        if alone is None and cur is not None and cur.key is None and len(cur.text) + len(tok.text) <= MAX_LABEL:
+            joined = self.match(_clean(cur.text + tok.text), self.seen())
+            if joined is not None:  # the second line of a wrapped label
+                cur.key, cur.text = joined, cur.text + tok.text
+                return
+        if alone is not None:
+            pending = cur is not None and cur.key is None and cur.cells
+            self._start(tok, alone, cur.cells if pending and cur is not None else self.leftover)
+        elif cur is None or cur.key is None or self.full():
+            if cur is not None and cur.key is None and len(cur.text) + len(tok.text) <= MAX_LABEL:
+                cur.text += tok.text  # header words, or a label still being printed
+            else:
+                self._start(tok, None, self.leftover)
+        # else: a stray word (running header) inside an incomplete row
+
+    def _start(self, tok: Token, key: str | None, before: list[Token]) -> None:
+        self.close()
+        self.leftover = []
+        self.cur = RowRead(key, tok, text=tok.text, before=list(before))
