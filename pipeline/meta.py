@@ -13,6 +13,7 @@ _TITLE_WORDS = re.compile(r"信息公开.*(年度报告|年报|工作报告)|年
 _AGENCY_END = re.compile(r"(局|府|委|会|院|厅|办|室|处|所|中心|公司|部|署|站|馆|队|区|县|市|镇|街道|办事处)$")
 _PUBLISHER = re.compile(r"(?:发布机构|发文机关|来源|信息来源)\s*[:：]\s*(\S+)")
 _DECOR = re.compile(r"^[#>*\s]+|[*\s]+$")  # markdown heading and bold marks
+_SITE_SUFFIX = re.compile(r"(年度报告|年报)[_|\-—–].*$")  # `…年度报告_某某区人民政府` in an HTML <title>
 _PERIOD = re.compile(r"(?:统计|数据).{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 HEAD_LINES = 40
 
@@ -47,7 +48,7 @@ def _title_at(lines: list[str], i: int) -> str | None:
         return None
     if _YEAR.match(joined) and i > 0 and _AGENCY_END.search(squash(lines[i - 1])) and len(lines[i - 1]) <= 30:
         joined = squash(lines[i - 1]) + joined
-    return joined
+    return _SITE_SUFFIX.sub(r"\1", joined)
 
 
 def _agency(title: str | None, lines: list[str]) -> str | None:

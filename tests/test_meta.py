@@ -25,3 +25,10 @@ def test_meta(make_doc, head, agency, year):
     doc = make_doc(head + BODY)
     meta = find_meta(doc, find_sections(doc), "2019")
     assert (meta.agency, meta.year, meta.template) == (agency, year, "2019")
+
+
+def test_html_title_site_suffix_is_dropped(make_doc):
+    doc = make_doc("<html><head><title>某某局2019年政府信息公开工作年度报告_某某区人民政府</title></head>"
+                   "<body><p>一、总体情况</p><p>正文。</p></body></html>", name="p.html")
+    meta = find_meta(doc, find_sections(doc), None)
+    assert meta.title == "某某局2019年政府信息公开工作年度报告" and meta.agency == "某某局"
