@@ -28,8 +28,9 @@ def validate(record: Record, source_text: str) -> list[Finding]:
 
 
 def unreadable_cells(record: Record) -> set[str]:
-    """Cells the table parser could not read (as opposed to cells printed blank)."""
-    return {c for f in record.findings if f.rule == "tables.ambiguous" for c in f.cells}
+    """Cells the table parser could not read or the source does not print (as opposed to cells printed
+    blank): a rule that fails over them shows an incomplete report, not a wrong one."""
+    return {c for f in record.findings if f.rule in ("tables.ambiguous", "tables.missing_row") for c in f.cells}
 
 
 def validate_tables(record: Record, data: dict[str, Any] | None = None) -> list[Finding]:
