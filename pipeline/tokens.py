@@ -114,13 +114,30 @@ def _text_tokens(view: str, start: int, end: int) -> list[Token]:
             for k in range(i - prev - 2):  # each extra empty line is one empty cell
                 out.append(Token("blank", "", lines[prev + 2 + k][0], lines[prev + 2 + k][0]))
         prev = i
-        if FURNITURE_RE.match(line):
-            continue
-        out.extend(_line_tokens(s, line, cell_lines))
+        fast = _one_cell(s, line) if cell_lines else None
+        if fast is not None:
+            out.append(fast)
+        elif not FURNITURE_RE.match(line):
+            out.extend(_line_tokens(s, line, cell_lines))
     if double:  # empty cells after the last one run up to the region's end
         last = len(lines) - 1
         out.extend(Token("blank", "", lines[k][0], lines[k][0]) for k in range(prev + 2, last))
     return out
+
+
+def _one_cell(start: int, line: str) -> Token | None:
+    """The common case of one-cell-per-line layouts, without the general machinery: a bare number
+    (`0`, `\t12`, `3 |`) or a bare label. None for anything else."""
+    cell = line.strip(" \t|")
+    if not cell or _SEP.search(cell) or _INNER_SPACE.search(cell):
+        return None
+    at = start + line.index(cell)
+    if cell[0].isdigit():
+        num = parse_number(cell)
+        return _num_token(cell, at, num, False) if num is not None else None
+    if _DIGIT.search(cell) or BLANK_RE.match(cell) or len(cell) > 60:
+        return None
+    return Token("text", squash(cell), at, at + len(cell))
 
 
 def _only_pipes(line: str) -> bool:
