@@ -191,7 +191,7 @@ def settle(rows: list[RowCandidates], equations: list[Equation]) -> Settled:
     open_keys = {r.key for r in rows if not r.exact}
     if not open_rows:
         return result
-    groups = [open_rows] if np.prod([len(r.readings) for r in open_rows]) <= MAX_JOINT else [[r] for r in open_rows]
+    groups = [open_rows] if math.prod(len(r.readings) for r in open_rows) <= MAX_JOINT else [[r] for r in open_rows]
     for group in groups:
         _settle_group(group, fixed, open_keys, equations, result)
     return result

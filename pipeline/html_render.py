@@ -27,7 +27,18 @@ class _Cell:
         self.colspan = colspan
 
 
-class _LayoutTables(HTMLParser):
+class _Tolerant(HTMLParser):
+    """html.parser, minus its assertion on malformed `<![...` sections (seen in damaged pages)."""
+
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            j = self.rawdata.find(">", i)
+            return -1 if j < 0 else j + 1
+
+
+class _LayoutTables(_Tolerant):
     """First pass: the tables that contain other tables are page layout, not data grids."""
 
     def __init__(self) -> None:
@@ -47,7 +58,7 @@ class _LayoutTables(HTMLParser):
             self.stack.pop()
 
 
-class _Renderer(HTMLParser):
+class _Renderer(_Tolerant):
     def __init__(self, text: str, layout: set[int]) -> None:
         super().__init__(convert_charrefs=False)
         self.layout = layout  # ordinals of layout tables: rendered as blocks

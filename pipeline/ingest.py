@@ -38,7 +38,10 @@ def ingest_bytes(name: str, data: bytes) -> Document:
     text = decode(name, data)
     sha = hashlib.sha256(data).hexdigest()
     if _is_html(name, text):
-        view, view_map, grids = render_html(text)
+        try:
+            view, view_map, grids = render_html(text)
+        except Exception as exc:  # html.parser gives up on some damaged markup
+            raise IngestError(f"{name}: not readable as HTML ({type(exc).__name__}: {exc})", path=name) from exc
         return Document(name=name, text=text, sha256=sha, kind="html", view=view, view_map=view_map, grids=grids)
     return Document(name=name, text=text, sha256=sha)
 
