@@ -30,7 +30,7 @@ class _Cell:
 class _Tolerant(HTMLParser):
     """html.parser, minus its assertion on malformed `<![...` sections (seen in damaged pages)."""
 
-    def parse_marked_section(self, i: int, report: int = 1) -> int:
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
         try:
             return super().parse_marked_section(i, report)
         except AssertionError:
