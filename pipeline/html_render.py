@@ -15,6 +15,7 @@ from pipeline.core import Grid, GridCell, normalise
 _BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
           "header", "footer", "title", "blockquote", "pre", "hr", "dd", "dt", "caption"}
 _SKIP = {"script", "style", "noscript", "template"}
+_PARAGRAPH = {"p", "div", "li"}
 _WS = re.compile(r"\s+")
 
 Chars = list[tuple[str, int]]  # (character, source offset)
@@ -72,6 +73,7 @@ class _Renderer(_Tolerant):
         self.skip = 0
         self.tables: list[list[list[_Cell]]] = []  # stack of data tables: rows of cells
         self.layout_stack: list[bool] = []  # for every open <table>: is it a layout table
+        self.paragraphs: list[int] = []  # view length at each open <p>/<div>
         self.cell: list[_Cell | None] = []
 
     # -- helpers
@@ -137,6 +139,8 @@ class _Renderer(_Tolerant):
                 self.cell[-1].chars.append((" ", self._offset()))
             elif not self.tables:
                 self._newline()
+                if tag in _PARAGRAPH:
+                    self.paragraphs.append(len(self.view))
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "table" and self.layout_stack and self.layout_stack.pop():
@@ -154,6 +158,8 @@ class _Renderer(_Tolerant):
         elif tag in ("td", "th") and self.cell:
             self.cell[-1] = None
         elif tag in _BLOCK and not self.tables:
+            if tag in _PARAGRAPH and self.paragraphs and self.paragraphs.pop() == len(self.view):
+                self._emit([("\t", self._offset())])  # an empty paragraph: an empty cell in a cell-per-paragraph table
             self._newline()
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

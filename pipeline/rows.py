@@ -12,8 +12,9 @@ Labels are recognised by the table's `match(label, seen)`. What real layouts do 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from pipeline.tokens import Token
 
@@ -31,8 +32,26 @@ class RowRead:
     before: list[Token] = field(default_factory=list)  # values printed before the label
 
 
-def read_rows(tokens: list[Token], match: Match, width: Callable[[str], int]) -> list[RowRead]:
-    reader = _Reader(match, width)
+def near_label(text: str, canon: dict[str, str], allowed: Iterable[str], least: float = 0.75) -> str | None:
+    """The row whose form label `text` is a slightly damaged copy of (OCR: `属于国家秘蜜`), if one
+    stands out: most of the form label's characters in order, and clearly more than any other row's."""
+    text = _clean(re.sub(r"[^\u4e00-\u9fff]", "", text))
+    scores = []
+    for key in allowed:
+        label = canon.get(key, "")
+        if len(label) >= 4 and len(text) <= 2 * len(label) + 6:
+            hits = sum(b.size for b in SequenceMatcher(None, label, text, autojunk=False).get_matching_blocks())
+            scores.append((hits / len(label), key))
+    scores.sort(reverse=True)
+    if scores and scores[0][0] >= least and (len(scores) == 1 or scores[0][0] - scores[1][0] >= 0.15):
+        return scores[0][1]
+    return None
+
+
+def read_rows(tokens: list[Token], match: Match, width: Callable[[str], int],
+              fuzzy: Match | None = None) -> list[RowRead]:
+    """Rows in order; `fuzzy` names the row of a label no exact pattern knows, when one stands out."""
+    reader = _Reader(match, width, fuzzy)
     for tok in tokens:
         reader.feed(tok)
     reader.close()
@@ -44,8 +63,9 @@ def _clean(text: str) -> str:
 
 
 class _Reader:
-    def __init__(self, match: Match, width: Callable[[str], int]) -> None:
+    def __init__(self, match: Match, width: Callable[[str], int], fuzzy: Match | None = None) -> None:
         self.match = match
+        self.fuzzy = fuzzy
         self.width = width
         self.rows: list[RowRead] = []
         self.cur: RowRead | None = None
@@ -59,7 +79,14 @@ class _Reader:
         cur = self.cur
         return cur is not None and len(cur.cells) >= (self.width(cur.key) if cur.key else 7)
 
+    def _resolve(self) -> None:
+        """An unknown label with values of its own: a damaged copy of a form label?"""
+        cur = self.cur
+        if cur is not None and cur.key is None and self.fuzzy and any(t.kind == "num" for t in cur.cells):
+            cur.key = self.fuzzy(cur.text, self.seen())
+
     def close(self) -> None:
+        self._resolve()
         cur, self.cur = self.cur, None
         if cur is None or cur.key is None:
             return
@@ -105,6 +132,7 @@ class _Reader:
             if joined is not None:  # the second line of a wrapped label
                 cur.key, cur.text = joined, cur.text + tok.text
                 return
+        self._resolve()
         if alone is not None:
             pending = cur is not None and cur.key is None and cur.cells
             self._start(tok, alone, cur.cells if pending and cur is not None else self.leftover)

@@ -76,6 +76,24 @@ APP_ROWS: tuple[tuple[str, str], ...] = (
     ("total_processed", r"^(?:\(?[七7]\)?[、.]?)?总计$"),
     ("carried_forward", r"结转下年度"),
 )
+APP_CANON = {  # the form's own labels, for labels an OCR has damaged (`属于国家秘蜜`)
+    "new_received": "本年新收政府信息公开申请数量", "carried_over": "上年结转政府信息公开申请数量",
+    "granted": "予以公开", "partially_granted": "部分公开", "denied_state_secret": "属于国家秘密",
+    "denied_prohibited_by_law": "其他法律行政法规禁止公开", "denied_three_safeties": "危及三安全一稳定",
+    "denied_third_party_rights": "保护第三方合法权益", "denied_internal_affairs": "属于三类内部事务信息",
+    "denied_process_information": "属于四类过程性信息", "denied_enforcement_files": "属于行政执法案卷",
+    "denied_inquiry_matters": "属于行政查询事项", "unavailable_not_held": "本机关不掌握相关政府信息",
+    "unavailable_needs_creation": "没有现成信息需要另行制作", "unavailable_unclear": "补正后申请内容仍不明确",
+    "declined_petition": "信访举报投诉类申请", "declined_duplicate": "重复申请",
+    "declined_publication": "要求提供公开出版物", "declined_excessive": "无正当理由大量反复申请",
+    "declined_confirmation": "要求行政机关确认或重新出具已获取信息",
+    "other_no_correction": "申请人无正当理由逾期不补正行政机关不再处理其政府信息公开申请",
+    "other_unpaid_fee": "申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请",
+    "carried_forward": "结转下年度继续办理",
+}
+AD_CANON = {"regulations": "规章", "normative_documents": "行政规范性文件", "licensing": "行政许可",
+            "other_services": "其他对外管理服务事项", "punishment": "行政处罚", "enforcement": "行政强制",
+            "fees": "行政事业性收费", "procurement": "政府集中采购"}
 APP_ORDER = [k for k, _ in APP_ROWS]
 APP_PATTERNS = {k: re.compile(p) for k, p in APP_ROWS}
 ANY_APP_ROW = re.compile("|".join(f"(?:{p})" for _, p in APP_ROWS))

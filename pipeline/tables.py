@@ -11,7 +11,7 @@ import re
 from pipeline import table_specs as S
 from pipeline.arith import RowCandidates, Settled, Slot, row_candidates, settle
 from pipeline.core import CellValue, Document, Section, TableResult, finding
-from pipeline.rows import RowRead, read_rows
+from pipeline.rows import RowRead, near_label, read_rows
 from pipeline.tokens import Token, tokenize
 
 
@@ -64,7 +64,10 @@ def parse_active_disclosure(tokens: list[Token], template: str | None = None) ->
     def match(label: str, seen: list[str]) -> str | None:
         return next((k for k, p in S.AD_LABELS.items() if k in fields and k not in seen and p.search(label)), None)
 
-    rows = read_rows(tokens, match, lambda k: len(fields.get(k, ("",) * 3)))
+    def near(label: str, seen: list[str]) -> str | None:
+        return near_label(label, S.AD_CANON, [k for k in fields if k not in seen])
+
+    rows = read_rows(tokens, match, lambda k: len(fields.get(k, ("",) * 3)), near)
     if not rows:
         result.found = False
         result.findings.append(finding("tables.missing", "warning", "active_disclosure: table 二 not found"))
@@ -138,8 +141,13 @@ def _match_app(label: str, seen: list[str]) -> str | None:
     return best[1] if best else None
 
 
+def _near_app(label: str, seen: list[str]) -> str | None:
+    last = max((S.APP_ORDER.index(k) for k in seen), default=-1)
+    return near_label(label, S.APP_CANON, S.APP_ORDER[last + 1:])
+
+
 def parse_applications(tokens: list[Token], fallback_template: str | None = None) -> TableResult:
-    rows = read_rows(tokens, _match_app, lambda k: 7)
+    rows = read_rows(tokens, _match_app, lambda k: 7, _near_app)
     keys = {r.key for r in rows if r.key is not None}
     template = "2021" if keys & S.ONLY_2021 else "2019" if "other_handling" in keys else fallback_template
     result = TableResult("applications", template)
@@ -231,7 +239,7 @@ def _review_values(tokens: list[Token]) -> list[Token] | None:
     for tok in tokens[first:]:
         if tok.kind in ("num", "blank"):
             runs[-1].append(tok)
-        elif tok.kind in ("text", "barrier"):
+        elif tok.kind in ("text", "barrier", "eol"):  # a row of a grid ends a run too
             if tok.kind == "barrier" and any(t.kind == "num" for run in runs for t in run):
                 break
             if runs[-1]:

@@ -69,3 +69,10 @@ def test_layout_tables_are_page_structure_not_grids():
     assert len(doc.grids) == 1  # only the data table inside the page's layout table
     lines = doc.view.splitlines()
     assert lines.index("一、总体情况") < lines.index("二、主动公开政府信息情况") < lines.index("规章\t1\t0\t5")
+
+
+def test_empty_paragraphs_are_empty_cells():
+    from pipeline.html_render import render_html
+
+    view = render_html("<p>8</p><p>2</p><p></p><p>&nbsp;</p><p>1</p>")[0]
+    assert view.split("\n")[:5] == ["8", "2", "\t", "\t", "1"]

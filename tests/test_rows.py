@@ -49,3 +49,22 @@ def test_label_wrapped_after_the_line_with_its_values(make_doc):
 ])
 def test_headings_and_stray_words(make_doc, lines, key, expected):
     assert _rows(make_doc, lines)[key] == expected
+
+
+@pytest.mark.parametrize("label,key", [
+    pytest.param("1.属于国家秘蜜", "denied_state_secret", id="one-wrong-char"),
+    pytest.param("2.重复申靖", "declined_duplicate", id="short-label"),
+    pytest.param("本机关不掌捤相关政府信息", "unavailable_not_held", id="ocr-radical"),
+    pytest.param("第 3 页 共 8 页", None, id="furniture-is-no-row"),
+    pytest.param("扃亍彳亍政亘氵旬聿顶", None, id="too-damaged"),
+])
+def test_near_label(label, key):
+    from pipeline import table_specs as S
+    from pipeline.rows import near_label
+
+    assert near_label(label, S.APP_CANON, S.APP_ORDER) == key
+
+
+def test_noisy_labels_read_when_values_follow(make_doc):
+    rows = _rows(make_doc, ["（一）予以公开 2 0 0 0 0 0 2", "1.属于国家秘蜜 1 0 0 0 0 0 1", "2.重复申靖 1 0 0 0 0 0 1"])
+    assert rows["denied_state_secret"] == [1, 0, 0, 0, 0, 0, 1] and rows["declined_duplicate"] == [1, 0, 0, 0, 0, 0, 1]
