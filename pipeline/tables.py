@@ -22,6 +22,10 @@ def parse_tables(doc: Document, sections: list[Section]) -> dict[str, TableResul
     app_tokens = _region(doc, spans, "applications", "review_litigation")
     rl_tokens = _region(doc, spans, "review_litigation", "problems")
     ad = parse_active_disclosure(ad_tokens)
+    if not ad.found and "active_disclosure" in spans:  # some reports print table 二 in the overview
+        wider = tokenize(doc, 0, spans.get("applications", (len(doc.view),))[0])
+        found = parse_active_disclosure(wider)
+        ad, ad_tokens = (found, wider) if found.found else (ad, ad_tokens)
     app = parse_applications(app_tokens, fallback_template=ad.template)
     if ad.template is None and app.template is not None and ad.found:
         ad = parse_active_disclosure(ad_tokens, template=app.template)
@@ -148,6 +152,8 @@ def _near_app(label: str, seen: list[str]) -> str | None:
 
 def parse_applications(tokens: list[Token], fallback_template: str | None = None) -> TableResult:
     rows = read_rows(tokens, _match_app, lambda k: 7, _near_app)
+    if any(r.key in S.ONLY_2021 for r in rows):  # 2021: （六）其他处理 is the heading of rows 1-3, even with empty cells
+        rows = [r for r in rows if not (r.key == "other_handling" and all(t.kind == "blank" for t in r.cells))]
     keys = {r.key for r in rows if r.key is not None}
     template = "2021" if keys & S.ONLY_2021 else "2019" if "other_handling" in keys else fallback_template
     result = TableResult("applications", template)

@@ -327,3 +327,19 @@ def test_box_drawing_table(make_doc):
     assert [table.value(f"active_disclosure.normative_documents.{f}") for f in ("issued", "repealed", "in_force")] == [2, 1, 12]
     cell = table.cells["active_disclosure.normative_documents.in_force"]
     assert doc.text[cell.start:cell.end] == "12"
+
+
+def test_table_two_printed_in_the_overview(make_doc):
+    text = ("一、总体情况\n主动公开情况如下：\n第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+            "规章\t0\t0\t0\n行政规范性文件\t3\t2\t11\n二、主动公开政府信息情况\n详见上表。\n三、收到和处理政府信息公开申请情况\n")
+    doc = make_doc(text)
+    table = parse_tables(doc, find_sections(doc))["active_disclosure"]
+    assert table.found and table.value("active_disclosure.normative_documents.in_force") == 11
+
+
+def test_2021_group_heading_with_empty_cells_is_not_the_2019_row(make_doc):
+    rows = ["（一）予以公开\t1\t0\t0\t0\t0\t0\t1", "（六）其他处理\t\t\t\t\t\t\t",
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请\t0\t0\t0\t0\t0\t0\t0"]
+    doc = make_doc(HEAD + "\n".join(rows) + TAIL)
+    table = parse_tables(doc, find_sections(doc))["applications"]
+    assert table.template == "2021" and not [f for f in table.findings if f.rule == "template.consistent"]
