@@ -64,6 +64,7 @@ class Clause:
     sep: str  # the punctuation that ends it ("" at the end of a line)
     text: str  # view text
     quantities: list[Quantity] = field(default_factory=list)
+    counts: list[Quantity] | None = field(default=None, repr=False)  # cache of narrative._main
 
 
 @dataclass

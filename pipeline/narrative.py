@@ -74,9 +74,9 @@ def _paragraphs(sentences: list[Sentence]) -> Iterator[list[Sentence]]:
 
 def _main(clause: Clause) -> list[Quantity]:
     """The counts a clause states outside parentheses (no percentages, no year-on-year changes)."""
-    if _YOY.search(clause.text):
-        return []
-    return [q for q in clause.quantities if q.paren < 0 and q.unit != "%"]
+    if clause.counts is None:
+        clause.counts = [] if _YOY.search(clause.text) else [q for q in clause.quantities if q.paren < 0 and q.unit != "%"]
+    return clause.counts
 
 
 def _single(clause: Clause, unit: str | None = None) -> Quantity | None:

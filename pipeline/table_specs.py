@@ -40,6 +40,7 @@ AD_LABELS: dict[str, re.Pattern[str]] = {
         "procurement": "政府集中采购",
     }.items()
 }
+ANY_AD_ROW = re.compile("|".join(p.pattern for p in AD_LABELS.values()))
 AD_HEADERS = {
     "2021": re.compile(r"本年制发|本年废止|现行有效|本年处理决定|本年收费金额"),
     "2019": re.compile(r"本年新制作|本年新公开|对外公开总数|上一年项目|本年增|采购项目|采购总金额"),

@@ -66,6 +66,8 @@ def parse_active_disclosure(tokens: list[Token], template: str | None = None) ->
     fields = S.AD_FIELDS[template or "2019"]
 
     def match(label: str, seen: list[str]) -> str | None:
+        if not S.ANY_AD_ROW.search(label):
+            return None
         return next((k for k, p in S.AD_LABELS.items() if k in fields and k not in seen and p.search(label)), None)
 
     def near(label: str, seen: list[str]) -> str | None:

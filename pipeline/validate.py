@@ -177,7 +177,9 @@ def validate_grounding(record: Record, source_text: str, flat: dict[str, Any] | 
 
 
 def _same_number(text: str, value: float, amount: bool) -> bool:
-    parsed = parse_number(normalise(html.unescape(_TAG.sub("", text))))
+    if "<" in text or "&" in text:
+        text = html.unescape(_TAG.sub("", text))
+    parsed = parse_number(normalise(text))
     if parsed is None:
         return False
     number, unit = parsed
