@@ -50,12 +50,31 @@ def tokenize(doc: Document, start: int, end: int) -> list[Token]:
     """Tokens of the view region [start, end). HTML grids inside it are read as grids."""
     out: list[Token] = []
     pos = start
+    if "blank_step" not in doc.memo:
+        doc.memo["blank_step"] = _blank_step(doc.view)
+    step = doc.memo["blank_step"]
     for grid in (g for g in doc.grids if start <= g.start < end):
-        out.extend(_text_tokens(doc.view, pos, grid.start))
+        out.extend(_text_tokens(doc.view, pos, grid.start, step))
         out.extend(_grid_tokens(grid))
         pos = grid.end
-    out.extend(_text_tokens(doc.view, pos, end))
+    out.extend(_text_tokens(doc.view, pos, end, step))
     return out
+
+
+def _blank_step(view: str) -> int:
+    """Empty lines per empty paragraph in a one-paragraph-per-line dump: 1 where some gap between
+    paragraphs is even (`a\n\n\nb`: paragraphs end in a blank line, an empty one adds one line), 2
+    where every gap is odd and some exceed 1 (`a\n\n\n\nb`: paragraphs joined by a blank line)."""
+    gaps: set[int] = set()
+    run = 0
+    for line in view.split("\n"):
+        if line.strip():
+            gaps.add(run)
+            run = 0
+        else:
+            run += 1
+    gaps.discard(0)
+    return 2 if gaps and all(g % 2 for g in gaps) and max(gaps) >= 3 else 1
 
 
 def _grid_tokens(grid) -> list[Token]:  # type: ignore[no-untyped-def]
@@ -100,7 +119,7 @@ def _lines(view: str, start: int, end: int) -> list[tuple[int, str]]:
     return out
 
 
-def _text_tokens(view: str, start: int, end: int) -> list[Token]:
+def _text_tokens(view: str, start: int, end: int, step: int = 1) -> list[Token]:
     lines = _lines(view, start, end)
     content = [(i, s, t) for i, (s, t) in enumerate(lines) if (t.strip() or "\t" in t) and not _only_pipes(t)]
     if not content:
@@ -111,8 +130,9 @@ def _text_tokens(view: str, start: int, end: int) -> list[Token]:
     prev = -1
     for i, s, line in content:
         if double and prev >= 0:
-            for k in range(i - prev - 2):  # each extra empty line is one empty cell
-                out.append(Token("blank", "", lines[prev + 2 + k][0], lines[prev + 2 + k][0]))
+            for k in range((i - prev - 2) // step):  # each empty paragraph is one empty cell
+                at = lines[prev + 2 + k * step][0]
+                out.append(Token("blank", "", at, at))
         prev = i
         fast = _one_cell(s, line) if cell_lines else None
         if fast is not None:
@@ -121,7 +141,8 @@ def _text_tokens(view: str, start: int, end: int) -> list[Token]:
             out.extend(_line_tokens(s, line, cell_lines))
     if double:  # empty cells after the last one run up to the region's end
         last = len(lines) - 1
-        out.extend(Token("blank", "", lines[k][0], lines[k][0]) for k in range(prev + 2, last))
+        out.extend(Token("blank", "", lines[prev + 2 + k * step][0], lines[prev + 2 + k * step][0])
+                   for k in range((last - prev - 2) // step))
     return out
 
 

@@ -191,6 +191,8 @@ def _same_number(text: str, value: float, amount: bool) -> bool:
 
 
 def _in_text(value: float, text: str) -> bool:
+    if "<" in text or "&" in text:  # a quote of an HTML page: its digits may sit in different elements
+        text = html.unescape(_TAG.sub("", text))
     plain = normalise(text).replace(",", "")
     return _num(value) in plain
 

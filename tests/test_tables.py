@@ -343,3 +343,17 @@ def test_2021_group_heading_with_empty_cells_is_not_the_2019_row(make_doc):
     doc = make_doc(HEAD + "\n".join(rows) + TAIL)
     table = parse_tables(doc, find_sections(doc))["applications"]
     assert table.template == "2021" and not [f for f in table.findings if f.rule == "template.consistent"]
+
+
+@pytest.mark.parametrize("joiner,empty", [
+    pytest.param("\n\n", "", id="paragraphs-joined-by-a-blank-line"),
+    pytest.param(None, None, id="paragraphs-ending-in-a-blank-line"),
+])
+def test_kept_empty_paragraphs_in_both_dump_conventions(make_doc, joiner, empty):
+    cells = ["二、上年结转政府信息公开申请数量", "1", "0", "", "0", "0", "0", "1", "（一）予以公开", *"0000000"]
+    if joiner is None:  # sample 000: every paragraph ends in "\n\n", an empty one in "\n"
+        body = "".join(c + "\n\n" if c else "\n" for c in cells)
+    else:
+        body = joiner.join(cells)
+    values, _ = _app_values(make_doc(HEAD + "（本列数据的勾稽关系为）\n\n" + body + TAIL))
+    assert values["carried_over"] == [1, 0, None, 0, 0, 0, 1]
