@@ -57,15 +57,6 @@ def validate_tables(record: Record, data: dict[str, Any] | None = None) -> list[
     return findings
 
 
-def cell(data: dict[str, Any], path: str) -> Any:
-    node: Any = data
-    for part in path.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
 def tables_data(record: Record) -> dict[str, Any]:
     """The three tables as plain dicts (what `model_dump` gives for them, without its cost)."""
     out: dict[str, Any] = {}
