@@ -86,6 +86,9 @@ def normalise(text: str) -> str:
 _SPACES = re.compile(r"\s+")
 
 
+MARKDOWN_MARKS = re.compile(r"^[#>*\s]+|[*\s]+$")  # `## 一、总体情况`, `**一、总体情况**`
+
+
 def squash(text: str) -> str:
     """Normalise and drop all whitespace, for matching labels such as `商 业 企 业`."""
     return _SPACES.sub("", normalise(text))

@@ -64,7 +64,6 @@ class _Renderer(_Tolerant):
         super().__init__(convert_charrefs=False)
         self.layout = layout  # ordinals of layout tables: rendered as blocks
         self.table_count = 0
-        self.open_layout = 0
         self.src = text
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.view: list[str] = []
@@ -112,12 +111,11 @@ class _Renderer(_Tolerant):
         if tag == "table":
             ordinal, self.table_count = self.table_count, self.table_count + 1
             if ordinal in self.layout:
-                self.open_layout += 1
                 self.layout_stack.append(True)
                 self._newline()
                 return
             self.layout_stack.append(False)
-        if tag in ("tr", "td", "th") and self.open_layout and not self.tables:
+        if tag in ("tr", "td", "th") and True in self.layout_stack and not self.tables:
             self._newline()
         elif tag in _SKIP:
             self.skip += 1
@@ -144,10 +142,9 @@ class _Renderer(_Tolerant):
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "table" and self.layout_stack and self.layout_stack.pop():
-            self.open_layout -= 1
             self._newline()
             return
-        if tag in ("tr", "td", "th") and self.open_layout and not self.tables:
+        if tag in ("tr", "td", "th") and True in self.layout_stack and not self.tables:
             self._newline()
         elif tag in _SKIP:
             self.skip = max(0, self.skip - 1)

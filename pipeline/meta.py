@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.core import Document, Section, squash
+from pipeline.core import MARKDOWN_MARKS, Document, Section, squash
 from schemas import Meta
 
 _YEAR = re.compile(r"((?:19|20)\d{2}|[二][〇○零O][一二三四五六七八九〇○零O]{2})\s*年")
@@ -12,7 +12,6 @@ _CN_DIGITS = str.maketrans("〇○零O一二三四五六七八九", "00001234567
 _TITLE_WORDS = re.compile(r"信息公开.*(年度报告|年报|工作报告)|年度报告")
 _AGENCY_END = re.compile(r"(局|府|委|会|院|厅|办|室|处|所|中心|公司|部|署|站|馆|队|区|县|市|镇|街道|办事处)$")
 _PUBLISHER = re.compile(r"(?:发布机构|发文机关|来源|信息来源)\s*[:：]\s*(\S+)")
-_DECOR = re.compile(r"^[#>*\s]+|[*\s]+$")  # markdown heading and bold marks
 _SITE_SUFFIX = re.compile(r"(年度报告|年报)[_|\-—–].*$")  # `…年度报告_某某区人民政府` in an HTML <title>
 _PERIOD = re.compile(r"(?:统计|数据).{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 HEAD_LINES = 40
@@ -30,7 +29,7 @@ def find_meta(doc: Document, sections: list[Section], template: str | None) -> M
 
 def _title(lines: list[str]) -> str | None:
     """The first title-like line that names a year, else the first title-like line."""
-    lines = [_DECOR.sub("", ln) for ln in lines]
+    lines = [MARKDOWN_MARKS.sub("", ln) for ln in lines]
     titles = [t for t in (_title_at(lines, i) for i in range(len(lines))) if t]
     return next((t for t in titles if _YEAR.search(t)), titles[0] if titles else None)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipeline.core import Document, Section, squash
+from pipeline.core import MARKDOWN_MARKS, Document, Section, squash
 
 KEYS = ("overview", "active_disclosure", "applications", "review_litigation", "problems", "other")
 
@@ -54,7 +54,6 @@ class _Candidate:
 
 
 _CN = {c: i + 1 for i, c in enumerate("一二三四五六七八九")}
-_DECOR = re.compile(r"^[#>*\s]+|[*\s]+$")  # markdown: `## 一、总体情况`, `**一、总体情况**`
 
 
 def _numeral(text: str) -> int:
@@ -98,7 +97,7 @@ def _candidates(view: str) -> list[_Candidate]:
 
 
 def _classify(text: str, start: int, end: int) -> _Candidate | None:
-    text = _DECOR.sub("", text)
+    text = MARKDOWN_MARKS.sub("", text)
     m = _NUMBERING.match(text)
     style = next((k for k, v in (m.groupdict() if m else {}).items() if v), "none")
     number = _numeral(m.group()) if m else 0

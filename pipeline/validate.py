@@ -17,8 +17,8 @@ from pipeline.core import normalise
 from pipeline.tokens import parse_number
 from schemas import Finding, Record
 
-Equation = tuple[str, str, list[str], list[str]]
-_TAG = re.compile(r"<[^>]*>")  # a number and its unit may sit in different HTML elements  # rule, subject, left paths, right paths (sum equal)
+Equation = tuple[str, str, list[str], list[str]]  # rule, subject, left paths, right paths (sum equal)
+_TAG = re.compile(r"<[^>]*>")
 
 
 def validate(record: Record, source_text: str) -> list[Finding]:
@@ -167,10 +167,15 @@ def validate_grounding(record: Record, source_text: str, flat: dict[str, Any] | 
     return out
 
 
-def _same_number(text: str, value: float, amount: bool) -> bool:
+def _plain(text: str) -> str:
+    """Source text as read: on an HTML page a number, its digits and its unit may sit in different elements."""
     if "<" in text or "&" in text:
         text = html.unescape(_TAG.sub("", text))
-    parsed = parse_number(normalise(text))
+    return normalise(text)
+
+
+def _same_number(text: str, value: float, amount: bool) -> bool:
+    parsed = parse_number(_plain(text))
     if parsed is None:
         return False
     number, unit = parsed
@@ -182,10 +187,7 @@ def _same_number(text: str, value: float, amount: bool) -> bool:
 
 
 def _in_text(value: float, text: str) -> bool:
-    if "<" in text or "&" in text:  # a quote of an HTML page: its digits may sit in different elements
-        text = html.unescape(_TAG.sub("", text))
-    plain = normalise(text).replace(",", "")
-    return _num(value) in plain
+    return _num(value) in _plain(text).replace(",", "")
 
 
 def _num(value: float) -> str:
