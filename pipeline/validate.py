@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline import table_specs as S
+from pipeline.tables import specs as S
 from pipeline.core import normalise
-from pipeline.tokens import parse_number
+from pipeline.tables.tokens import parse_number
 from schemas import Finding, Record
 
 Equation = tuple[str, str, list[str], list[str]]  # rule, subject, left paths, right paths (sum equal)

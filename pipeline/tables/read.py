@@ -1,18 +1,18 @@
 """Stage 3: read tables 二, 三 and 四 from their sections into cells with source spans.
 
 Rows are found by their printed labels (whatever the numbering and spacing), values by the
-token stream of `pipeline.tokens`; damaged rows are settled by `pipeline.arith`.
+token stream of `pipeline.tables.tokens`; damaged rows are settled by `pipeline.tables.arith`.
 """
 
 from __future__ import annotations
 
 import re
 
-from pipeline import table_specs as S
-from pipeline.arith import RowCandidates, Settled, Slot, row_candidates, settle
+from pipeline.tables import specs as S
+from pipeline.tables.arith import RowCandidates, Settled, Slot, row_candidates, settle
 from pipeline.core import CellValue, Document, Section, TableResult, finding
-from pipeline.rows import RowRead, near_label, read_rows
-from pipeline.tokens import Token, tokenize
+from pipeline.tables.rows import RowRead, near_label, read_rows
+from pipeline.tables.tokens import Token, tokenize
 
 
 def parse_tables(doc: Document, sections: list[Section]) -> dict[str, TableResult]:

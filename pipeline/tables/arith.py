@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from pipeline.tokens import Token
+from pipeline.tables.tokens import Token
 
 MAX_ROW_CANDIDATES = 20_000
 MAX_JOINT = 200_000

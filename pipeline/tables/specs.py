@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.arith import Equation
+from pipeline.tables.arith import Equation
 
 # ---- table 二 ----------------------------------------------------------------------------------
 AD_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
