@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline.tables import specs as S
 from pipeline.core import normalise
+from pipeline.tables import specs as S
 from pipeline.tables.tokens import parse_number
 from schemas import Finding, Record
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
+from pipeline.core import CellValue, Document, Section, TableResult, finding
 from pipeline.tables import specs as S
 from pipeline.tables.arith import RowCandidates, Settled, Slot, row_candidates, settle
-from pipeline.core import CellValue, Document, Section, TableResult, finding
 from pipeline.tables.rows import RowRead, near_label, read_rows
 from pipeline.tables.tokens import Token, tokenize
 
