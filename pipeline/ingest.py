@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipeline.core import Document, IngestError
 from pipeline.html_render import render_html
+from pipeline.reflow import reflow
 
 MAX_BYTES = 20 * 1024 * 1024  # a real 年报 as text is well under 1 MB
 TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
@@ -42,8 +43,9 @@ def ingest_bytes(name: str, data: bytes) -> Document:
             view, view_map, grids = render_html(text)
         except Exception as exc:  # html.parser gives up on some damaged markup
             raise IngestError(f"{name}: not readable as HTML ({type(exc).__name__}: {exc})", path=name) from exc
-        return Document(name=name, text=text, sha256=sha, kind="html", view=view, view_map=view_map, grids=grids)
-    return Document(name=name, text=text, sha256=sha)
+        return reflow(Document(name=name, text=text, sha256=sha, kind="html", view=view, view_map=view_map,
+                               grids=grids))
+    return reflow(Document(name=name, text=text, sha256=sha))
 
 
 def decode(name: str, data: bytes) -> str:

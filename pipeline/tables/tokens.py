@@ -31,7 +31,7 @@ NUM_RE = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|亿元|
 BLANK_RE = re.compile(r"^(?:/|／|-+|—+|–+|－+|\\|无|空|——)$")
 FURNITURE_RE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 PROSE_RE = re.compile(r"[。；;!?！？]")
-_GLUED = re.compile(r"^(.*[\u4e00-\u9fff”\")）])(\d{2,})$")
+_GLUED = re.compile(r"^(.*[\u4e00-\u9fff”\")）])(\d+(?:\.\d+)?)$")
 _SEP = re.compile(r"[\t|]")
 _PIPES = re.compile(r"[|:\-]*\|[|:\-]*\s*")
 
@@ -197,10 +197,21 @@ def _line_tokens(start: int, line: str, cell_lines: bool) -> list[Token]:
     return _free_tokens(start, line)
 
 
+_FORM_WORDS = re.compile(r"结果维持|结果纠正|其他结果|尚未审结|总计|未经复议直接起诉|复议后起诉|行政复议|行政诉讼|申请人情况|自然人"
+                         r"|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构|其他|信息内容|本年制发件数|本年废止件数"
+                         r"|现行有效件数|本年处理决定数量|本年收费金额|单位|万元|[()（）:：]")
+
+
 def _is_prose_line(stripped: str) -> bool:
-    """A sentence, not a row: sentence punctuation, or very long once the column padding is gone."""
-    size = len(squash(stripped))
-    return size > 24 and (bool(PROSE_RE.search(stripped)) or size > 80)
+    """A sentence, not a row: sentence punctuation, or very long once the column padding is gone
+    (unless it is the form's own header words run together)."""
+    flat = squash(stripped)
+    size = len(flat)
+    if size <= 24:
+        return False
+    if PROSE_RE.search(stripped):
+        return True
+    return size > 80 and len(_FORM_WORDS.sub("", flat)) > size // 5
 
 
 def _row_tokens(start: int, line: str) -> list[Token]:
