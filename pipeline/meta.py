@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.core import MARKDOWN_MARKS, Document, Section, squash
+from pipeline.core import MARKDOWN_MARKS, Document, Section, normalise, squash
 from schemas import Meta
 
 _YEAR = re.compile(r"((?:19|20)\d{2}|[二][〇○零O][一二三四五六七八九〇○零O]{2})\s*年")
@@ -15,6 +15,11 @@ _PUBLISHER = re.compile(r"(?:发布机构|发文机关|来源|信息来源)\s*[:
 _SITE_SUFFIX = re.compile(r"(年度报告|年报)[_|\-—–].*$")  # `…年度报告_某某区人民政府` in an HTML <title>
 _PERIOD = re.compile(r"(?:统计|数据).{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 HEAD_LINES = 40
+_FIELD = re.compile(r"^(?:标题|题目|名称|文章标题)\s*[:：]\s*")  # `标题: …` in a crawler's page header
+_CJK = r"[\u4e00-\u9fff（）()]"
+_INLINE_TITLE = re.compile(rf"{_CJK}{{0,30}}?(?:(?:19|20)\d{{2}}|二[〇○零O][一二三四五六七八九〇○零O]{{2}})\s*年度?{_CJK}{{0,30}}?"
+                           r"信息公开(?:工作)?(?:年度)?(?:报告|年报)")
+_AFTER_YEAR = re.compile(r"^年度?(?:的)?(.*?)(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)")
 
 
 def find_meta(doc: Document, sections: list[Section], template: str | None) -> Meta:
@@ -28,10 +33,12 @@ def find_meta(doc: Document, sections: list[Section], template: str | None) -> M
 
 
 def _title(lines: list[str]) -> str | None:
-    """The first title-like line that names a year, else the first title-like line."""
-    lines = [MARKDOWN_MARKS.sub("", ln) for ln in lines]
+    """The first title-like line that names a year, else the first title-like line; in a long line
+    (a crawled page's breadcrumb), the title-shaped words inside it."""
+    lines = [_FIELD.sub("", MARKDOWN_MARKS.sub("", ln)) for ln in lines]
     titles = [t for t in (_title_at(lines, i) for i in range(len(lines))) if t]
-    return next((t for t in titles if _YEAR.search(t)), titles[0] if titles else None)
+    inline = (squash(m.group()) for ln in lines if len(squash(ln)) > 60 for m in _INLINE_TITLE.finditer(normalise(ln)))
+    return next((t for t in titles if _YEAR.search(t)), next(inline, titles[0] if titles else None))
 
 
 def _title_at(lines: list[str], i: int) -> str | None:
@@ -40,7 +47,7 @@ def _title_at(lines: list[str], i: int) -> str | None:
             or re.search(r"根据|[:。《]", flat)):
         return None
     joined = flat
-    prefix = flat.endswith("年") or bool(_AGENCY_END.search(flat))
+    prefix = flat.endswith(("年", "信息公开", "政府信息")) or bool(_AGENCY_END.search(flat))
     if i + 1 < len(lines) and prefix and not _TITLE_WORDS.search(flat):
         joined = flat + squash(lines[i + 1])
     if not _TITLE_WORDS.search(joined) or len(joined) > 60 or "关于" in joined:
@@ -57,6 +64,9 @@ def _agency(title: str | None, lines: list[str]) -> str | None:
         head = re.sub(r"^(关于)?", "", head).strip("《》 ")
         if 2 <= len(head) <= 40:
             return head
+        after = _AFTER_YEAR.match(title[m.end() - 1:]) if m else None  # `2019年某市人民政府办公厅政府信息公开…`
+        if after and 2 <= len(after.group(1)) <= 40:
+            return after.group(1)
     for line in lines:
         m = _PUBLISHER.search(line)
         if m and _AGENCY_END.search(m.group(1)):

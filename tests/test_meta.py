@@ -20,6 +20,14 @@ BODY = "\n一、总体情况\n2020年，本局认真落实条例。\n"
                  id="cover-letter-first"),
     pytest.param("发布机构: 河东区行政审批服务局", "河东区行政审批服务局", 2020, id="publisher-line"),
     pytest.param("", None, 2020, id="no-title-year-from-overview"),
+    pytest.param("2019年某市人民政府办公厅政府信息公开工作年度报告", "某市人民政府办公厅", 2019, id="year-first"),
+    pytest.param("2025 年上海市人民政府办公厅政府信息公开\n工作年度报告", "上海市人民政府办公厅", 2025,
+                 id="year-first-split-after-xinxigongkai"),
+    pytest.param("标题: 平潭综合实验区2021年度政府信息公开工作年度报告\n发布机构: ", "平潭综合实验区", 2021,
+                 id="crawler-title-field"),
+    pytest.param("当前位置： 首页政务公开政府信息公开年报 平潭综合实验区2021年度政府信息公开工作年度报告 来源：平潭县人民政府 "
+                 "时间：2022-02-08 16:34 微信 微博 QQ空间 全真版 文字版 文件下载 相关链接： --> 根据《条例》等文件要求，"
+                 "我区编制完成了本报告。", "平潭综合实验区", 2021, id="breadcrumb-line-not-source-publisher"),
 ])
 def test_meta(make_doc, head, agency, year):
     doc = make_doc(head + BODY)

@@ -59,8 +59,8 @@ def test_headings_and_stray_words(make_doc, lines, key, expected):
     pytest.param("扃亍彳亍政亘氵旬聿顶", None, id="too-damaged"),
 ])
 def test_near_label(label, key):
-    from pipeline import table_specs as S
-    from pipeline.rows import near_label
+    from pipeline.tables import specs as S
+    from pipeline.tables.rows import near_label
 
     assert near_label(label, S.APP_CANON, S.APP_ORDER) == key
 

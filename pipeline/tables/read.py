@@ -10,6 +10,7 @@ import re
 
 from pipeline.core import CellValue, Document, Section, TableResult, finding
 from pipeline.tables import specs as S
+from pipeline.tables.align import Placement, align
 from pipeline.tables.arith import RowCandidates, Settled, Slot, row_candidates, settle
 from pipeline.tables.rows import RowRead, near_label, read_rows
 from pipeline.tables.tokens import Token, tokenize
@@ -74,7 +75,7 @@ def parse_active_disclosure(tokens: list[Token], template: str | None = None) ->
         return near_label(label, S.AD_CANON, [k for k in fields if k not in seen])
 
     rows = read_rows(tokens, match, lambda k: len(fields.get(k, ("",) * 3)), near)
-    if not rows:
+    if not any(r.key for r in rows):
         result.found = False
         result.findings.append(finding("tables.missing", "warning", "active_disclosure: table 二 not found"))
         return result
@@ -159,12 +160,14 @@ def parse_applications(tokens: list[Token], fallback_template: str | None = None
     keys = {r.key for r in rows if r.key is not None}
     template = "2021" if keys & S.ONLY_2021 else "2019" if "other_handling" in keys else fallback_template
     result = TableResult("applications", template)
-    if not rows:
+    if not keys:
         result.found = False
         result.findings.append(finding("tables.missing", "warning", "applications: table 三 not found"))
         return result
     template = template or "2019"
     result.template = template
+    rows, placed = align(rows, S.APP_ROWS_BY_TEMPLATE[template], lambda k: 7, S.APP_CANON)
+    _report_placed(result, "applications", placed)
     wrong = keys - set(S.APP_ROWS_BY_TEMPLATE[template])
     if wrong:
         result.findings.append(finding("template.consistent", "error",
@@ -182,6 +185,15 @@ def parse_applications(tokens: list[Token], fallback_template: str | None = None
             _store(result, path, Slot(None) if i in merged.get(key, set()) else slots[i])
     _report_settling(result, "applications", cands, settled, S.COLUMNS)
     return result
+
+
+def _report_placed(result: TableResult, table: str, placed: list[Placement]) -> None:
+    for p in placed:
+        where = f"between {p.after or 'the table start'} and {p.before or 'the table end'}"
+        result.findings.append(finding("tables.aligned", "warning",
+                                       f"{table}.{p.key}: a row of values with no recognisable label, placed by its "
+                                       f"position {where} (the only template row missing there)",
+                                       [f"{table}.{p.key}"]))
 
 
 def _missing_row(result: TableResult, key: str, paths: list[str]) -> None:

@@ -30,6 +30,7 @@ class RowRead:
     cells: list[Token] = field(default_factory=list)
     text: str = ""  # the label's text so far
     before: list[Token] = field(default_factory=list)  # values printed before the label
+    borrowed: bool = False  # its values are ones printed before its label
 
 
 def near_label(text: str, canon: dict[str, str], allowed: Iterable[str], least: float = 0.75) -> str | None:
@@ -54,8 +55,20 @@ def read_rows(tokens: list[Token], match: Match, width: Callable[[str], int],
     reader = _Reader(match, width, fuzzy)
     for tok in tokens:
         reader.feed(tok)
-    reader.close()
-    return reader.rows
+    reader.finish()
+    return _drop_repeats(reader.rows)
+
+
+def _drop_repeats(rows: list[RowRead]) -> list[RowRead]:
+    """A label printed twice (a wrapped label's pieces, a repeated header): the copy that only
+    borrowed values printed before it gives them back as an orphan run."""
+    keys = [r.key for r in rows]
+    out = []
+    for i, row in enumerate(rows):
+        if row.key is not None and row.borrowed and row.key in keys[i + 1:]:
+            row = RowRead(None, row.label, row.cells)
+        out.append(row)
+    return out
 
 
 def _clean(text: str) -> str:
@@ -88,12 +101,28 @@ class _Reader:
     def close(self) -> None:
         self._resolve()
         cur, self.cur = self.cur, None
-        if cur is None or cur.key is None:
+        if cur is None:
+            return
+        if cur.key is None:  # values under a label no row pattern knows: an orphan for the aligner
+            if any(t.kind == "num" for t in cur.cells):
+                self._orphan(cur.before)
+                self.rows.append(cur)
             return
         if not any(t.kind == "num" for t in cur.cells):
-            cur.cells = self._printed_before(cur) or cur.cells
+            before = self._printed_before(cur)
+            cur.cells, cur.borrowed = (before, True) if before else (cur.cells, False)
+        else:  # values before the label were not its own
+            self._orphan(cur.before)
         if cur.cells:
             self.rows.append(cur)
+
+    def _orphan(self, values: list[Token]) -> None:
+        if any(t.kind == "num" for t in values):
+            self.rows.append(RowRead(None, values[0], list(values)))
+
+    def finish(self) -> None:
+        self.close()
+        self._orphan(self.leftover)
 
     def _printed_before(self, cur: RowRead) -> list[Token]:
         """Values of a label that has none after it: those printed just before it, or the surplus
@@ -135,7 +164,11 @@ class _Reader:
         self._resolve()
         if alone is not None:
             pending = cur is not None and cur.key is None and cur.cells
-            self._start(tok, alone, cur.cells if pending and cur is not None else self.leftover)
+            before = self.leftover
+            if pending and cur is not None:
+                self._orphan(cur.before)
+                before, cur.cells, cur.before = cur.cells, [], []
+            self._start(tok, alone, before)
         elif cur is None or cur.key is None or self.full():
             if cur is not None and cur.key is None and len(cur.text) + len(tok.text) <= MAX_LABEL:
                 cur.text += tok.text  # header words, or a label still being printed

@@ -1,0 +1,75 @@
+"""Align the rows read from a table to the national template's row sequence.
+
+The row reader anchors runs of values to template rows by their labels. Some runs have no label
+it can recognise: a PDF-to-Markdown conversion prints a row of numbers with its label elsewhere,
+or only a fragment of a long label (`行政机关不再处理其政府信息公`). The template fixes the order of
+its rows, so a run of values that stands between two anchored rows belongs to one of the template
+rows missing between them. A run is placed only when that leaves one way to do it: as many
+orphan runs of the right width as missing rows, in order, and an orphan's label fragment (if it
+has one) not part of another row's label only. Everything else stays unplaced.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipeline.tables.rows import RowRead
+
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Placement:
+    key: str
+    after: str | None  # the anchored row before the run (None: the table's start)
+    before: str | None  # the anchored row after it (None: the table's end)
+
+
+def align(rows: list[RowRead], order: list[str], width: Callable[[str], int],
+          canon: dict[str, str]) -> tuple[list[RowRead], list[Placement]]:
+    """Rows with every placeable orphan run given its template row; orphans left are dropped."""
+    present = {r.key for r in rows if r.key is not None}
+    out: list[RowRead] = []
+    placed: list[Placement] = []
+    segment: list[RowRead] = []
+    last: str | None = None
+    for row in [*rows, None]:
+        if row is not None and row.key is None:
+            segment.append(row)
+            continue
+        nxt = row.key if row is not None else None
+        if segment:
+            gap = _missing_between(order, last, nxt, present)
+            runs = [r for r in segment if _values(r) > 0]
+            if runs and len(runs) == len(gap) and all(_fits(r, k, width, canon) for r, k in zip(runs, gap, strict=True)):
+                for r, k in zip(runs, gap, strict=True):
+                    out.append(RowRead(k, r.label, r.cells, r.text, r.before, r.borrowed))
+                    placed.append(Placement(k, last, nxt))
+            segment = []
+        if row is not None:
+            out.append(row)
+            last = row.key
+    return out, placed
+
+
+def _missing_between(order: list[str], after: str | None, before: str | None, present: set[str | None]) -> list[str]:
+    lo = order.index(after) + 1 if after in order else 0
+    hi = order.index(before) if before in order else len(order)
+    return [k for k in order[lo:hi] if k not in present]
+
+
+def _values(row: RowRead) -> int:
+    return sum(1 for t in row.cells if t.kind in ("num", "blank"))
+
+
+def _fits(row: RowRead, key: str, width: Callable[[str], int], canon: dict[str, str]) -> bool:
+    """As many value cells as the row has columns, and no label fragment that belongs to another
+    row only (a garbled OCR label belongs to none and does not stop the placement)."""
+    if _values(row) != width(key):
+        return False
+    text = _NOT_CJK.sub("", row.text) if row.label.kind == "text" else ""
+    if len(text) < 4 or text in canon.get(key, ""):
+        return True
+    return not any(text in label for k, label in canon.items() if k != key)
