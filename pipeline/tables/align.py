@@ -11,11 +11,13 @@ has one) not part of another row's label only. Everything else stays unplaced.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.tables.rows import RowRead
+from pipeline.tables.tokens import Token
 
 _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
 
@@ -54,7 +56,7 @@ def align(rows: list[RowRead], order: list[str], width: Callable[[str], int],
     return out, placed
 
 
-def _missing_between(order: list[str], after: str | None, before: str | None, present: set[str | None]) -> list[str]:
+def _missing_between(order: list[str], after: str | None, before: str | None, present: set[str]) -> list[str]:
     lo = order.index(after) + 1 if after in order else 0
     hi = order.index(before) if before in order else len(order)
     return [k for k in order[lo:hi] if k not in present]
@@ -73,3 +75,33 @@ def _fits(row: RowRead, key: str, width: Callable[[str], int], canon: dict[str, 
     if len(text) < 4 or text in canon.get(key, ""):
         return True
     return not any(text in label for k, label in canon.items() if k != key)
+
+
+NOTE_COLUMNS = {  # words of a cell's note that name its column (table 二, template 2021)
+    "repealed": re.compile(r"废止|失效|废除"),
+    "issued": re.compile(r"制发|修订|新制定|印发|出台"),
+    "in_force": re.compile(r"现行有效"),
+}
+
+
+def place_noted(rows: list[RowRead], tokens: list[Token], names: Callable[[str], tuple[str, ...]]) -> list[str]:
+    """Cells printed outside table 二 with a note, `22（其中修订16件）` (a converter lifts a cell of
+    two lines out of its table): given, in order, to the rows one value short, at the column the
+    note names. Only when there are as many noted values as short rows; returns the rows filled."""
+    orphan_starts = {t.start for r in rows if r.key is None for t in r.cells}
+    noted = [(tok, nxt.text) for tok, nxt in itertools.pairwise(tokens)
+             if tok.kind == "num" and tok.start in orphan_starts and nxt.kind == "text" and nxt.text.startswith("(")]
+    short = [r for r in rows if r.key is not None and len(names(r.key)) == 3 and _values(r) == 2]
+    if not noted or len(noted) != len(short):
+        return []
+    filled = []
+    for row, (tok, note) in zip(short, noted, strict=True):
+        column = next((c for c, p in NOTE_COLUMNS.items() if p.search(note)), None)
+        fields = names(row.key or "")
+        if column not in fields:
+            continue
+        cells = [t for t in row.cells if t.kind in ("num", "blank")]
+        cells.insert(fields.index(column), tok)
+        row.cells = cells
+        filled.append(row.key or "")
+    return filled

@@ -10,7 +10,7 @@ import re
 
 from pipeline.core import CellValue, Document, Section, TableResult, finding
 from pipeline.tables import specs as S
-from pipeline.tables.align import Placement, align
+from pipeline.tables.align import Placement, align, place_noted
 from pipeline.tables.arith import RowCandidates, Settled, Slot, row_candidates, settle
 from pipeline.tables.rows import RowRead, near_label, read_rows
 from pipeline.tables.tokens import Token, tokenize
@@ -82,6 +82,11 @@ def parse_active_disclosure(tokens: list[Token], template: str | None = None) ->
     if template is None:
         result.findings.append(finding("template.consistent", "warning",
                                           "active_disclosure: template not detected from the headers; read as 2019"))
+    for key in place_noted(rows, tokens, lambda k: fields.get(k, ())):
+        result.findings.append(finding("tables.aligned", "warning",
+                                       f"active_disclosure.{key}: a value printed outside the table with a note "
+                                       "naming its column, placed in the one cell its row lacks",
+                                       [f"active_disclosure.{key}"]))
     by_key = {r.key: r for r in rows}
     for key, names in fields.items():
         _read_ad_row(result, key, names, by_key.get(key))

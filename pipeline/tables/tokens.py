@@ -236,8 +236,10 @@ def _row_tokens(start: int, line: str) -> list[Token]:
     return out
 
 
-_PIECE = re.compile(r"\S+")
+_NOTE = r"\((?=[^()]*[\u4e00-\u9fff])[^()]*\)"  # `(其中修订 16 件)`: a note, one text piece whatever it holds
+_PIECE = re.compile(rf"{_NOTE}|\d+(?:\.\d+)?(?={_NOTE})|\S+")
 _DIGIT = re.compile(r"\d")
+_NOTED = re.compile(rf"\d+(?:\.\d+)?{_NOTE}")
 _BLANK_PIECE = re.compile(r"(?:^|\s)(?:/|／|-+|—+|–+|－+|\\|无|空)(?=\s|$)")
 _SIGNED_JAM = re.compile(r"[+-]?\d+(?:[+-]\d+)+(?:万元|元)?")
 _SIGNED_PART = re.compile(r"[+-]?\d+(?:万元|元)?")
@@ -250,7 +252,7 @@ def _free_tokens(start: int, line: str) -> list[Token]:
     lead = len(line) - len(line.lstrip())
     if not _DIGIT.search(stripped) and not _BLANK_PIECE.search(stripped):  # a label: the common case
         return [Token("text", squash(stripped), start + lead, start + lead + len(stripped))]
-    if not _INNER_SPACE.search(stripped):  # one piece: a number, a blank mark or a label
+    if not _INNER_SPACE.search(stripped) and not _NOTED.match(stripped):  # one piece: a number, a blank or a label
         num = parse_number(stripped)
         if num is not None:
             return [_num_token(stripped, start + lead, num, False)]

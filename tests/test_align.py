@@ -1,0 +1,75 @@
+"""Template alignment: value rows with no recognisable label take the template row they stand in."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.sections import find_sections
+from pipeline.tables import parse_tables
+
+HEAD = "一、总体情况\n本机关坚持公开。\n三、收到和处理政府信息公开申请情况\n"
+TAIL = "四、政府信息公开行政复议、行政诉讼情况\n"
+ROWS = [
+    ("一、本年新收政府信息公开申请数量", "5 1 0 0 0 0 6"),
+    ("二、上年结转政府信息公开申请数量", "0 0 0 0 0 0 0"),
+    ("（一）予以公开", "3 1 0 0 0 0 4"),
+    ("（二）部分公开", "1 0 0 0 0 0 1"),
+    ("（七）总计", "5 1 0 0 0 0 6"),
+    ("四、结转下年度继续办理", "0 0 0 0 0 0 0"),
+]
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    return "\n".join(f"| {label} | " + " | ".join(values.split()) + " |" for label, values in rows) + "\n"
+
+
+def _read(text: str):
+    from pipeline.ingest import ingest_bytes
+
+    doc = ingest_bytes("r.md", text.encode("utf-8"))
+    return parse_tables(doc, find_sections(doc))["applications"]
+
+
+@pytest.mark.parametrize("blanked,expected", [
+    pytest.param(1, {"carried_over": [0, 0, 0, 0, 0, 0, 0]}, id="numbers-only-row-in-its-position"),
+    pytest.param(2, {"granted": [3, 1, 0, 0, 0, 0, 4]}, id="first-outcome-row-unlabelled"),
+])
+def test_unlabelled_row_takes_the_only_missing_position(blanked, expected):
+    rows = [(("" if i == blanked else label), values) for i, (label, values) in enumerate(ROWS)]
+    table = _read(HEAD + _table(rows) + TAIL)
+    for key, values in expected.items():
+        got = [table.value(f"applications.{key}.{c}") for c in
+               ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
+                "legal_service_org", "other_org", "total")]
+        assert got == values
+    assert any(f.rule == "tables.aligned" for f in table.findings)
+
+
+def test_two_unlabelled_rows_for_one_gap_are_not_placed():
+    rows = [*ROWS[:3], ("", "1 0 0 0 0 0 1"), ("", "2 0 0 0 0 0 2"), *ROWS[4:]]
+    table = _read(HEAD + _table(rows) + TAIL)
+    assert table.value("applications.partially_granted.total") is None
+
+
+def test_a_fragment_of_another_rows_label_is_not_placed():
+    rows = [*ROWS[:3], ("结转下年度", "1 0 0 0 0 0 1"), *ROWS[4:]]  # names carried_forward, not 部分公开
+    table = _read(HEAD + _table(rows) + TAIL)
+    assert table.value("applications.partially_granted.total") is None
+
+
+@pytest.mark.parametrize("notes,expected", [
+    pytest.param(("22（其中修订16件）", "55（含自然失效29件）"), {"regulations": [22, 22, 235], "normative_documents": [34, 55, 189]},
+                 id="notes-name-the-column"),
+    pytest.param(("22（说明）", "55（说明）"), {"regulations": [None, None, None], "normative_documents": [None, None, None]},
+                 id="notes-name-no-column"),
+])
+def test_table_two_cells_printed_outside_with_a_note(notes, expected):
+    text = ("一、总体情况\n坚持公开。\n二、主动公开政府信息情况\n第二十条第（一）项\n" + "\n".join(notes) + "\n"
+            "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| 规章 | 22 | 235 |\n| 行政规范性文件 | 34 | 189 |\n"
+            "第二十条第（五）项\n| 行政许可 | 0 |\n三、收到和处理政府信息公开申请情况\n")
+    from pipeline.ingest import ingest_bytes
+
+    doc = ingest_bytes("r.md", text.encode("utf-8"))
+    table = parse_tables(doc, find_sections(doc))["active_disclosure"]
+    for key, values in expected.items():
+        assert [table.value(f"active_disclosure.{key}.{f}") for f in ("issued", "repealed", "in_force")] == values
