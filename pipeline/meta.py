@@ -47,7 +47,8 @@ def _title_at(lines: list[str], i: int) -> str | None:
             or re.search(r"根据|[:。《]", flat)):
         return None
     joined = flat
-    prefix = flat.endswith(("年", "信息公开", "政府信息")) or bool(_AGENCY_END.search(flat))
+    prefix = (flat.endswith(("年", "信息公开", "政府信息")) or bool(_AGENCY_END.search(flat))
+              or ("信息公开" in flat and bool(_YEAR.search(flat))))  # a title broken anywhere after its year
     if i + 1 < len(lines) and prefix and not _TITLE_WORDS.search(flat):
         joined = flat + squash(lines[i + 1])
     if not _TITLE_WORDS.search(joined) or len(joined) > 60 or "关于" in joined:

@@ -73,3 +73,21 @@ def test_table_two_cells_printed_outside_with_a_note(notes, expected):
     table = parse_tables(doc, find_sections(doc))["active_disclosure"]
     for key, values in expected.items():
         assert [table.value(f"active_disclosure.{key}.{f}") for f in ("issued", "repealed", "in_force")] == values
+
+
+@pytest.mark.parametrize("rows,expected", [
+    pytest.param("<tr><td>规章</td><td></td><td>1</td><td>3</td><td>0</td></tr>", [1, 3, 0], id="empty-cell-under-a-two-column-header"),
+    pytest.param("<tr><td>规章</td><td>1</td><td>3</td><td>0</td><td>9</td></tr>", [None, None, None],
+                 id="four-numbers-for-three-columns-is-not-truncated"),
+])
+def test_cms_row_with_more_cells_than_columns(rows, expected):
+    html = ("<html><body><p>一、总体情况</p><p>坚持公开。</p><p>二、主动公开政府信息情况</p><table>"
+            "<tr><td colspan=2>信息内容</td><td>本年制发件数</td><td>本年废止件数</td><td>现行有效件数</td></tr>"
+            f"{rows}<tr><td>行政许可</td><td></td><td colspan=3>1643</td></tr></table>"
+            "<p>三、收到和处理政府信息公开申请情况</p></body></html>")
+    from pipeline.ingest import ingest_bytes
+
+    doc = ingest_bytes("r.html", html.encode("utf-8"))
+    table = parse_tables(doc, find_sections(doc))["active_disclosure"]
+    assert [table.value(f"active_disclosure.regulations.{f}") for f in ("issued", "repealed", "in_force")] == expected
+    assert table.value("active_disclosure.licensing.decisions") == 1643

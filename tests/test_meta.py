@@ -23,6 +23,8 @@ BODY = "\n一、总体情况\n2020年，本局认真落实条例。\n"
     pytest.param("2019年某市人民政府办公厅政府信息公开工作年度报告", "某市人民政府办公厅", 2019, id="year-first"),
     pytest.param("2025 年上海市人民政府办公厅政府信息公开\n工作年度报告", "上海市人民政府办公厅", 2025,
                  id="year-first-split-after-xinxigongkai"),
+    pytest.param("绵阳市涪城区交通运输局 2019 年政府信息公开工\n作年度报告", "绵阳市涪城区交通运输局", 2019,
+                 id="title-broken-inside-a-word"),
     pytest.param("标题: 平潭综合实验区2021年度政府信息公开工作年度报告\n发布机构: ", "平潭综合实验区", 2021,
                  id="crawler-title-field"),
     pytest.param("当前位置： 首页政务公开政府信息公开年报 平潭综合实验区2021年度政府信息公开工作年度报告 来源：平潭县人民政府 "

@@ -101,12 +101,9 @@ def _read_ad_row(result: TableResult, key: str, names: tuple[str, ...], row: Row
         result.findings.append(finding("tables.missing_row", "warning",
                                           f"active_disclosure.{key}: row not found; its cells are null", paths))
         return
-    cells = row.cells[: len(names)] if len(row.cells) > len(names) else row.cells
-    extra = [t for t in row.cells[len(names):] if t.kind == "num" and t.value]
-    if extra:
-        result.findings.append(finding("tables.extra_values", "warning",
-                                          f"active_disclosure.{key}: {len(row.cells)} values for {len(names)} "
-                                          f"columns; ignored {', '.join(t.text for t in extra)}", paths))
+    cells = row.cells  # more values than columns: copies of merged cells and blanks at the ends go first
+    if len(cells) > len(names):
+        cells = [t for t in cells if not t.spanned]
     cand = row_candidates(key, cells, len(names))
     settled = settle([cand], [])  # table 二 has no arithmetic: only a reading the source alone settles
     merged = _merged_columns(cells)

@@ -31,7 +31,7 @@ NUM_RE = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|亿元|
 BLANK_RE = re.compile(r"^(?:/|／|-+|—+|–+|－+|\\|无|空|——)$")
 FURNITURE_RE = re.compile(r"^\s*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$")
 PROSE_RE = re.compile(r"[。；;!?！？]")
-_GLUED = re.compile(r"^(.*[\u4e00-\u9fff”\")）])(\d+(?:\.\d+)?)$")
+_GLUED = re.compile(r"^(.*[\u4e00-\u9fff”\")）])([+-]?\d+(?:\.\d+)?(?:[+-]\d+(?:\.\d+)?)*(?:万元|元)?)$")
 _SEP = re.compile(r"[\t|]")
 _PIPES = re.compile(r"[|:\-]*\|[|:\-]*\s*")
 
@@ -270,6 +270,10 @@ def _free_tokens(start: int, line: str) -> list[Token]:
         after = pieces[i + 1][1] if i + 1 < len(pieces) else ""
         dated = (after[:1] in tuple("年月日号页时期") or (after[:1] in (".", "、") and not after[1:2].isdigit())
                  or (i and pieces[i - 1][1].endswith("第")))
+        if glued and not dated:  # `行政许可2293`: the label, then its digits with no separator
+            text_from = off if text_from is None else text_from
+            text_to = off + len(glued.group(1))
+            piece, off = glued.group(2), off + len(glued.group(1))
         signed = None if dated else _SIGNED_JAM.fullmatch(piece)
         if signed:  # "185+43" or "301-41": a sign starts the next cell
             for k, m in enumerate(_SIGNED_PART.finditer(piece)):
@@ -283,14 +287,11 @@ def _free_tokens(start: int, line: str) -> list[Token]:
             text_from = off if text_from is None else text_from
             text_to = off + len(piece)
             continue
-        if glued:
-            text_from = off if text_from is None else text_from
-            text_to = off + len(glued.group(1))
-            piece, off = glued.group(2), off + len(glued.group(1))
         if text_from is not None:
             out.append(Token("text", squash(line[text_from:text_to]), start + text_from, start + text_to))
             text_from = None
-        out.append(_cell_token(piece, start + off, start + off + len(piece), splittable=not alone))
+        jammed = not alone or bool(glued) or (len(piece) > 1 and piece[0] == "0" and piece.isdigit())
+        out.append(_cell_token(piece, start + off, start + off + len(piece), splittable=jammed))
     if text_from is not None:
         out.append(Token("text", squash(line[text_from:text_to]), start + text_from, start + text_to))
     return out
