@@ -17,7 +17,7 @@ from evals.score import gold_issues, score_report
 from pipeline.core import NianbaoError
 
 KINDS_FILE = Path(__file__).with_name("kinds.json")
-INPUT_SUFFIXES = (".txt", ".html", ".htm", ".md")
+INPUT_SUFFIXES = (".txt", ".html", ".htm", ".md", ".pdf", ".docx", ".doc")
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
 SCRIPTED_NOTE = ("LLM answers came from the scripted test server on this machine: the figures test the "
                  "pipeline's plumbing, they are NOT model accuracy.")
@@ -40,11 +40,16 @@ def find_input(inputs: Path, name: str) -> Path | None:
     return next((Path(inputs) / (stem + s) for s in INPUT_SUFFIXES if (Path(inputs) / (stem + s)).is_file()), None)
 
 
-def read_text(path: Path) -> str:
-    """The decoded source text, as the pipeline decodes it (offsets are indices into this)."""
-    from pipeline.ingest import decode
+def read_text(path: Path) -> str | None:
+    """The source text as the pipeline reads it (offsets are indices into this): the decoded text,
+    or for a PDF/Word file the text its reader renders. None when the input cannot be read."""
+    from pipeline.core import NianbaoError
+    from pipeline.ingest import ingest
 
-    return decode(path.name, path.read_bytes())
+    try:
+        return ingest(path).text
+    except NianbaoError:
+        return None
 
 
 def damage_kind(name: str, text: str | None) -> str:
