@@ -77,8 +77,10 @@ def test_table_two_cells_printed_outside_with_a_note(notes, expected):
 
 @pytest.mark.parametrize("rows,expected", [
     pytest.param("<tr><td>规章</td><td></td><td>1</td><td>3</td><td>0</td></tr>", [1, 3, 0], id="empty-cell-under-a-two-column-header"),
-    pytest.param("<tr><td>规章</td><td>1</td><td>3</td><td>0</td><td>9</td></tr>", [None, None, None],
-                 id="four-numbers-for-three-columns-is-not-truncated"),
+    pytest.param("<tr><td>规章</td><td>1</td><td>3</td><td>0</td><td>9</td></tr>", [3, 0, 9],
+                 id="four-numbers-read-under-the-header-columns"),
+    pytest.param("<tr><td>规章</td><td></td><td>6</td><td>0</td><td></td></tr>", [6, 0, None],
+                 id="blank-first-and-last-cells-stay-in-their-columns"),
 ])
 def test_cms_row_with_more_cells_than_columns(rows, expected):
     html = ("<html><body><p>一、总体情况</p><p>坚持公开。</p><p>二、主动公开政府信息情况</p><table>"
@@ -91,3 +93,17 @@ def test_cms_row_with_more_cells_than_columns(rows, expected):
     table = parse_tables(doc, find_sections(doc))["active_disclosure"]
     assert [table.value(f"active_disclosure.regulations.{f}") for f in ("issued", "repealed", "in_force")] == expected
     assert table.value("active_disclosure.licensing.decisions") == 1643
+
+
+def test_an_all_blank_grid_row_borrows_nothing_from_the_row_above():
+    html = ("<html><body><p>一、总体情况</p><p>坚持公开。</p><p>二、主动公开政府信息情况</p><table>"
+            "<tr><td colspan=2>信息内容</td><td colspan=3>本年处理决定数量</td></tr>"
+            "<tr><td>行政处罚</td><td></td><td colspan=3>922</td></tr>"
+            "<tr><td>行政强制</td><td></td><td></td><td></td><td></td></tr></table>"
+            "<p>三、收到和处理政府信息公开申请情况</p></body></html>")
+    from pipeline.ingest import ingest_bytes
+
+    doc = ingest_bytes("r.html", html.encode("utf-8"))
+    table = parse_tables(doc, find_sections(doc))["active_disclosure"]
+    assert table.value("active_disclosure.punishment.decisions") == 922
+    assert table.value("active_disclosure.enforcement.decisions") is None

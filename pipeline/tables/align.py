@@ -105,3 +105,25 @@ def place_noted(rows: list[RowRead], tokens: list[Token], names: Callable[[str],
         row.cells = cells
         filled.append(row.key or "")
     return filled
+
+
+def header_columns(tokens: list[Token], header: re.Pattern[str]) -> set[int]:
+    """Grid columns whose header cell names a value column of the form (`本年制发件数`, `自然人`)."""
+    return {t.col for t in tokens if t.kind == "text" and t.col >= 0 and header.match(t.text)}
+
+
+def in_columns(cells: list[Token], columns: set[int], width: int) -> list[Token]:
+    """A grid row with more cells than the form has columns (a label cell over two grid columns,
+    an empty cell the CMS added): the cells under the header's value columns, when that leaves
+    exactly one per column; else copies of merged cells go; else the row as it is, for the
+    arithmetic to weigh."""
+    values = [t for t in cells if t.kind in ("num", "blank")]
+    if len(values) <= width:
+        return cells
+    if columns and all(t.col >= 0 for t in values):
+        kept = [t for t in values if t.col in columns]
+        kept = kept if len(kept) == width else [t for t in kept if not t.spanned]
+        if len(kept) == width:
+            return kept
+    unspanned = [t for t in cells if not t.spanned]
+    return unspanned if len(unspanned) >= width else cells

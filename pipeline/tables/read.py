@@ -10,7 +10,7 @@ import re
 
 from pipeline.core import CellValue, Document, Section, TableResult, finding
 from pipeline.tables import specs as S
-from pipeline.tables.align import Placement, align, place_noted
+from pipeline.tables.align import Placement, align, header_columns, in_columns, place_noted
 from pipeline.tables.arith import RowCandidates, Settled, Slot, row_candidates, settle
 from pipeline.tables.rows import RowRead, near_label, read_rows
 from pipeline.tables.tokens import Token, tokenize
@@ -88,12 +88,14 @@ def parse_active_disclosure(tokens: list[Token], template: str | None = None) ->
                                        "naming its column, placed in the one cell its row lacks",
                                        [f"active_disclosure.{key}"]))
     by_key = {r.key: r for r in rows}
+    columns = header_columns(tokens, S.AD_FIELD_HEADER)
     for key, names in fields.items():
-        _read_ad_row(result, key, names, by_key.get(key))
+        _read_ad_row(result, key, names, by_key.get(key), columns)
     return result
 
 
-def _read_ad_row(result: TableResult, key: str, names: tuple[str, ...], row: RowRead | None) -> None:
+def _read_ad_row(result: TableResult, key: str, names: tuple[str, ...], row: RowRead | None,
+                 columns: set[int]) -> None:
     paths = [f"active_disclosure.{key}.{n}" for n in names]
     if row is None:
         for p in paths:
@@ -101,9 +103,7 @@ def _read_ad_row(result: TableResult, key: str, names: tuple[str, ...], row: Row
         result.findings.append(finding("tables.missing_row", "warning",
                                           f"active_disclosure.{key}: row not found; its cells are null", paths))
         return
-    cells = row.cells  # more values than columns: copies of merged cells and blanks at the ends go first
-    if len(cells) > len(names):
-        cells = [t for t in cells if not t.spanned]
+    cells = in_columns(row.cells, columns, len(names))
     cand = row_candidates(key, cells, len(names))
     settled = settle([cand], [])  # table 二 has no arithmetic: only a reading the source alone settles
     merged = _merged_columns(cells)
@@ -174,7 +174,9 @@ def parse_applications(tokens: list[Token], fallback_template: str | None = None
     if wrong:
         result.findings.append(finding("template.consistent", "error",
                                           f"applications: rows {sorted(wrong)} do not belong to template {template}"))
-    cands = [row_candidates(r.key, r.cells, 7) for r in rows if r.key in S.APP_ROWS_BY_TEMPLATE[template]]
+    columns = header_columns(tokens, S.APP_COLUMN_HEADER)
+    cands = [row_candidates(r.key, in_columns(r.cells, columns, 7), 7) for r in rows
+             if r.key in S.APP_ROWS_BY_TEMPLATE[template]]
     settled = settle(cands, S.application_equations(template))
     merged = {r.key: _merged_columns(r.cells) for r in rows}
     for key in S.APP_ROWS_BY_TEMPLATE[template]:

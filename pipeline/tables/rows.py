@@ -128,6 +128,8 @@ class _Reader:
         """Values of a label that has none after it: those printed just before it, or the surplus
         of the row before it (PDF text sorted by position puts a centred label after its numbers)."""
         assert cur.key is not None
+        if cur.label.col >= 0:  # a grid row's cells are its own, even when all are blank
+            return []
         need = self.width(cur.key)
         if len(cur.before) >= need:
             return cur.before

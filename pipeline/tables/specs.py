@@ -46,6 +46,9 @@ AD_HEADERS = {
     "2019": re.compile(r"本年新制作|本年新公开|对外公开总数|上一年项目|本年增|采购项目|采购总金额"),
 }
 
+AD_FIELD_HEADER = re.compile(r"^(?:本年制发件数|本年废止件数|现行有效件数|本年处理决定数量|本年收费金额.*|上一年项目数量|本年增/?减"
+                             r"|处理决定数量|本年新制作数量|本年新公开数量|对外公开总数量|采购项目数量|采购总金额.*)$")
+
 # ---- table 三 ----------------------------------------------------------------------------------
 COLUMNS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
            "legal_service_org", "other_org", "total")
@@ -95,6 +98,7 @@ APP_CANON = {  # the form's own labels, for labels an OCR has damaged (`属于�
 AD_CANON = {"regulations": "规章", "normative_documents": "行政规范性文件", "licensing": "行政许可",
             "other_services": "其他对外管理服务事项", "punishment": "行政处罚", "enforcement": "行政强制",
             "fees": "行政事业性收费", "procurement": "政府集中采购"}
+APP_COLUMN_HEADER = re.compile(r"^(?:自然人|商业企业|科研机构|社会公益组织|法律服务机构|其他|总计)$")
 APP_ORDER = [k for k, _ in APP_ROWS]
 APP_PATTERNS = {k: re.compile(p) for k, p in APP_ROWS}
 ANY_APP_ROW = re.compile("|".join(f"(?:{p})" for _, p in APP_ROWS))

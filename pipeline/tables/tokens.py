@@ -25,6 +25,7 @@ class Token(NamedTuple):
     unit: str = ""
     splittable: bool = False  # a digit run that may be several cells run together
     spanned: bool = False  # a copy of a merged HTML cell
+    col: int = -1  # column of a grid cell (spans expanded); -1 outside grids
 
 
 NUM_RE = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(万元|亿元|元|件|条|项|个|次|人次|%)?$")
@@ -80,13 +81,13 @@ def _blank_step(view: str) -> int:
 def _grid_tokens(grid) -> list[Token]:  # type: ignore[no-untyped-def]
     out: list[Token] = []
     for row in grid.rows:
-        for cell in row:
+        for col, cell in enumerate(row):
             tok = _cell_token(cell.text, cell.start, cell.end, splittable=False)
             if cell.spanned and tok.kind == "text":
                 continue  # a merged label: one label, not several cells
             if cell.spanned:
                 tok = Token("blank", "", cell.start, cell.end, spanned=True)
-            out.append(tok)
+            out.append(tok._replace(col=col))
         if row:
             out.append(Token("eol", "", row[-1].end, row[-1].end))
     return out
