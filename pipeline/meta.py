@@ -15,6 +15,7 @@ _PUBLISHER = re.compile(r"(?:发布机构|发文机关|来源|信息来源)\s*[:
 _SITE_SUFFIX = re.compile(r"(年度报告|年报)[_|\-—–].*$")  # `…年度报告_某某区人民政府` in an HTML <title>
 _PERIOD = re.compile(r"(?:统计|数据).{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 HEAD_LINES = 40
+_YEAR_END = re.compile(r"(?:19|20)\d{2}$")
 _FIELD = re.compile(r"^(?:标题|题目|名称|文章标题)\s*[:：]\s*")  # `标题: …` in a crawler's page header
 _CJK = r"[\u4e00-\u9fff（）()]"
 _INLINE_TITLE = re.compile(rf"{_CJK}{{0,30}}?(?:(?:19|20)\d{{2}}|二[〇○零O][一二三四五六七八九〇○零O]{{2}})\s*年度?{_CJK}{{0,30}}?"
@@ -48,7 +49,7 @@ def _title_at(lines: list[str], i: int) -> str | None:
         return None
     joined = flat
     prefix = (flat.endswith(("年", "信息公开", "政府信息")) or bool(_AGENCY_END.search(flat))
-              or ("信息公开" in flat and bool(_YEAR.search(flat))))  # a title broken anywhere after its year
+              or bool(_YEAR.search(flat) or _YEAR_END.search(flat)))  # a title broken anywhere after its year
     if i + 1 < len(lines) and prefix and not _TITLE_WORDS.search(flat):
         joined = flat + squash(lines[i + 1])
     if not _TITLE_WORDS.search(joined) or len(joined) > 60 or "关于" in joined:

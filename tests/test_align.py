@@ -60,6 +60,10 @@ def test_a_fragment_of_another_rows_label_is_not_placed():
 @pytest.mark.parametrize("notes,expected", [
     pytest.param(("22（其中修订16件）", "55（含自然失效29件）"), {"regulations": [22, 22, 235], "normative_documents": [34, 55, 189]},
                  id="notes-name-the-column"),
+    pytest.param(("4", "（其中失效 3 件）", "0"), {"regulations": [22, 4, 235], "normative_documents": [34, 0, 189]},
+                 id="one-note-names-the-column-of-the-block"),
+    pytest.param(("22（其中修订16件）", "55（含自然失效29件）", "7"), {"regulations": [None, None, None]},
+                 id="more-loose-values-than-short-rows"),
     pytest.param(("22（说明）", "55（说明）"), {"regulations": [None, None, None], "normative_documents": [None, None, None]},
                  id="notes-name-no-column"),
 ])

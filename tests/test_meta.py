@@ -25,6 +25,9 @@ BODY = "\n一、总体情况\n2020年，本局认真落实条例。\n"
                  id="year-first-split-after-xinxigongkai"),
     pytest.param("绵阳市涪城区交通运输局 2019 年政府信息公开工\n作年度报告", "绵阳市涪城区交通运输局", 2019,
                  id="title-broken-inside-a-word"),
+    pytest.param("正文\n洛阳市生态环境局 2021 年政府信息公\n开工作年度报告", "洛阳市生态环境局", 2021, id="broken-inside-gongkai"),
+    pytest.param("正文\n佛山市南海区行政审批服务局 2019\n年政府信息公开工作年度报告", "佛山市南海区行政审批服务局", 2019,
+                 id="broken-after-the-year-digits"),
     pytest.param("标题: 平潭综合实验区2021年度政府信息公开工作年度报告\n发布机构: ", "平潭综合实验区", 2021,
                  id="crawler-title-field"),
     pytest.param("当前位置： 首页政务公开政府信息公开年报 平潭综合实验区2021年度政府信息公开工作年度报告 来源：平潭县人民政府 "

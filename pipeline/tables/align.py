@@ -79,31 +79,33 @@ def _fits(row: RowRead, key: str, width: Callable[[str], int], canon: dict[str, 
 
 NOTE_COLUMNS = {  # words of a cell's note that name its column (table 二, template 2021)
     "repealed": re.compile(r"废止|失效|废除"),
-    "issued": re.compile(r"制发|修订|新制定|印发|出台"),
+    "issued": re.compile(r"制发|新制定|印发|出台"),  # not 修订: `其中修订16件` is said of 废止 (sh_bgt_2025)
     "in_force": re.compile(r"现行有效"),
 }
 
 
 def place_noted(rows: list[RowRead], tokens: list[Token], names: Callable[[str], tuple[str, ...]]) -> list[str]:
     """Cells printed outside table 二 with a note, `22（其中修订16件）` (a converter lifts a cell of
-    two lines out of its table): given, in order, to the rows one value short, at the column the
-    note names. Only when there are as many noted values as short rows; returns the rows filled."""
+    two lines out of its table, and the cells of its column with it): the loose values, in order,
+    go to the rows one value short, at the column the notes name. Only when there are as many
+    loose values as short rows and the notes name one column; returns the rows filled."""
     orphan_starts = {t.start for r in rows if r.key is None for t in r.cells}
-    noted = [(tok, nxt.text) for tok, nxt in itertools.pairwise(tokens)
-             if tok.kind == "num" and tok.start in orphan_starts and nxt.kind == "text" and nxt.text.startswith("(")]
+    loose = [t for t in tokens if t.kind == "num" and t.start in orphan_starts]
+    notes = [nxt.text for tok, nxt in itertools.pairwise(tokens)
+             if tok in loose and nxt.kind == "text" and nxt.text.startswith("(")]
+    named = {c for note in notes for c, p in NOTE_COLUMNS.items() if p.search(note)}
     short = [r for r in rows if r.key is not None and len(names(r.key)) == 3 and _values(r) == 2]
-    if not noted or len(noted) != len(short):
+    if not loose or len(loose) != len(short) or len(named) != 1:
         return []
+    column = named.pop()
     filled = []
-    for row, (tok, note) in zip(short, noted, strict=True):
-        column = next((c for c, p in NOTE_COLUMNS.items() if p.search(note)), None)
+    for row, tok in zip(short, loose, strict=True):
         fields = names(row.key or "")
-        if column not in fields:
-            continue
-        cells = [t for t in row.cells if t.kind in ("num", "blank")]
-        cells.insert(fields.index(column), tok)
-        row.cells = cells
-        filled.append(row.key or "")
+        if column in fields:
+            cells = [t for t in row.cells if t.kind in ("num", "blank")]
+            cells.insert(fields.index(column), tok)
+            row.cells = cells
+            filled.append(row.key or "")
     return filled
 
 

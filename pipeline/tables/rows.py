@@ -104,8 +104,8 @@ class _Reader:
         if cur is None:
             return
         if cur.key is None:  # values under a label no row pattern knows: an orphan for the aligner
+            self._orphan(cur.before)
             if any(t.kind == "num" for t in cur.cells):
-                self._orphan(cur.before)
                 self.rows.append(cur)
             return
         if not any(t.kind == "num" for t in cur.cells):
