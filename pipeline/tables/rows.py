@@ -71,6 +71,17 @@ def _drop_repeats(rows: list[RowRead]) -> list[RowRead]:
     return out
 
 
+def _runs(tokens: list[Token]) -> list[list[Token]]:
+    """Value tokens split into the rows their layout ended (`eol`), without the row ends."""
+    out: list[list[Token]] = [[]]
+    for tok in tokens:
+        if tok.kind == "eol":
+            out.append([])
+        elif tok.kind in ("num", "blank"):
+            out[-1].append(tok)
+    return [run for run in out if run]
+
+
 def _clean(text: str) -> str:
     return NUMBERING.sub("", text) or text
 
@@ -117,8 +128,9 @@ class _Reader:
             self.rows.append(cur)
 
     def _orphan(self, values: list[Token]) -> None:
-        if any(t.kind == "num" for t in values):
-            self.rows.append(RowRead(None, values[0], list(values)))
+        for run in _runs(values):
+            if any(t.kind == "num" for t in run):
+                self.rows.append(RowRead(None, run[0], run))
 
     def finish(self) -> None:
         self.close()
@@ -131,8 +143,12 @@ class _Reader:
         if cur.label.col >= 0:  # a grid row's cells are its own, even when all are blank
             return []
         need = self.width(cur.key)
-        if len(cur.before) >= need:
-            return cur.before
+        runs = _runs(cur.before)
+        if runs and len(runs[-1]) >= need:  # the run just before the label; earlier runs are orphans
+            for run in runs[:-1]:
+                self._orphan(run)
+            cur.before = []
+            return runs[-1]
         prev = self.rows[-1] if self.rows else None
         if prev is not None and prev.key is not None and len(prev.cells) - self.width(prev.key) >= need:
             surplus = prev.cells[self.width(prev.key):]
@@ -151,6 +167,8 @@ class _Reader:
         elif tok.kind == "eol":
             if self.cur is not None and self.cur.key is not None and self.cur.cells:
                 self.close()
+            elif self.cur is None and self.leftover:
+                self.leftover.append(tok)  # a row of values with no label ends here
         elif tok.kind == "barrier":
             self.close()
             self.leftover = []
