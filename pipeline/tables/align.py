@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pipeline.tables.arith import Equation
 from pipeline.tables.rows import RowRead
 from pipeline.tables.tokens import Token
 
@@ -129,3 +130,56 @@ def in_columns(cells: list[Token], columns: set[int], width: int) -> list[Token]
             return kept
     unspanned = [t for t in cells if not t.spanned]
     return unspanned if len(unspanned) >= width else cells
+
+
+@dataclass(frozen=True)
+class Apart:
+    keys: tuple[str, ...]  # rows whose label is printed apart from its values
+    shifted: bool  # True: each label takes the run printed before it; None-like ties are `settled=False`
+    settled: bool
+
+
+def settle_apart(rows: list[RowRead], view: str, equations: list[Equation], width: int) -> tuple[list[RowRead], list[Apart]]:
+    """Labels printed on a line of their own, apart from their values (a PDF-to-Markdown
+    conversion): each label's values are either the run after it or the run before it. Where a
+    run with no label precedes such a stretch, both readings are weighed by the table's equations;
+    the one that satisfies more wins, and a tie that changes values leaves the stretch unread."""
+    out = list(rows)
+    found: list[Apart] = []
+    i = 0
+    while i < len(out):
+        j = i + 1
+        while j < len(out) and _apart(out[j], view) and _values(out[j]) == width:
+            j += 1
+        if out[i].key is None and _values(out[i]) == width and j > i + 1:
+            before = out[i:j]
+            after = [RowRead(r.key, r.label, prev.cells, r.text) for prev, r in itertools.pairwise(before)]
+            after.append(RowRead(None, before[-1].cells[0], before[-1].cells))
+            a, b = _held(out, equations), _held(out[:i] + after + out[j:], equations)
+            keys = tuple(r.key or "" for r in before[1:])
+            if b > a:
+                out[i:j] = after
+                found.append(Apart(keys, True, True))
+            elif a == b and any(x.cells != y.cells for x, y in zip(before[1:], after, strict=False)
+                                if [t.value for t in x.cells] != [t.value for t in y.cells]):
+                out[i:j] = [RowRead(None, r.label, r.cells, r.text) for r in before]
+                found.append(Apart(keys, False, False))
+            i = j
+        else:
+            i += 1
+    return out, found
+
+
+def _apart(row: RowRead, view: str) -> bool:
+    return (row.key is not None and not row.borrowed and bool(row.cells) and row.label.kind == "text"
+            and "\n" in view[row.label.end:row.cells[0].start])
+
+
+def _held(rows: list[RowRead], equations: list[Equation]) -> int:
+    """How many equations the rows read exactly (one value per column) satisfy."""
+    values = {r.key: [t.value or 0.0 for t in r.cells] for r in rows if r.key is not None}
+    held = 0
+    for eq in equations:
+        if all(k in values and c < len(values[k]) for k, c, _ in eq.terms):
+            held += abs(sum(values[k][c] * coef for k, c, coef in eq.terms)) < 1e-9
+    return held

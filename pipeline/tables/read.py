@@ -10,7 +10,15 @@ import re
 
 from pipeline.core import CellValue, Document, Section, TableResult, finding
 from pipeline.tables import specs as S
-from pipeline.tables.align import Placement, align, header_columns, in_columns, place_noted
+from pipeline.tables.align import (
+    Apart,
+    Placement,
+    align,
+    header_columns,
+    in_columns,
+    place_noted,
+    settle_apart,
+)
 from pipeline.tables.arith import RowCandidates, Settled, Slot, row_candidates, settle
 from pipeline.tables.rows import RowRead, near_label, read_rows
 from pipeline.tables.tokens import Token, tokenize
@@ -27,7 +35,7 @@ def parse_tables(doc: Document, sections: list[Section]) -> dict[str, TableResul
         wider = tokenize(doc, 0, spans.get("applications", (len(doc.view),))[0])
         found = parse_active_disclosure(wider)
         ad, ad_tokens = (found, wider) if found.found else (ad, ad_tokens)
-    app = parse_applications(app_tokens, fallback_template=ad.template)
+    app = parse_applications(app_tokens, fallback_template=ad.template, view=doc.view)
     if ad.template is None and app.template is not None and ad.found:
         ad = parse_active_disclosure(ad_tokens, template=app.template)
     return {"active_disclosure": ad, "applications": app, "review_litigation": parse_review(rl_tokens)}
@@ -104,13 +112,24 @@ def _read_ad_row(result: TableResult, key: str, names: tuple[str, ...], row: Row
                                           f"active_disclosure.{key}: row not found; its cells are null", paths))
         return
     cells = in_columns(row.cells, columns, len(names))
-    cand = row_candidates(key, cells, len(names))
+    cand = _signs_in_change(row_candidates(key, cells, len(names)), cells, names)
     settled = settle([cand], [])  # table 二 has no arithmetic: only a reading the source alone settles
     merged = _merged_columns(cells)
     for i, (name, path) in enumerate(zip(names, paths, strict=True)):
         slot = settled.values[key][i] if i not in merged else Slot(None)
         _store(result, path, slot, amount=name == "amount_wan")
     _report_settling(result, "active_disclosure", [cand], settled, names)
+
+
+def _signs_in_change(cand: RowCandidates, cells: list[Token], names: tuple[str, ...]) -> RowCandidates:
+    """A number printed with its sign (`+40`, `-3`) is the 本年增/减 cell: readings that put it in
+    another column are not readings of this row."""
+    signed = {t.start for t in cells if t.kind == "num" and t.text[:1] in "+-"}
+    if cand.exact or not signed or "change" not in names:
+        return cand
+    at = names.index("change")
+    cand.readings = [rd for rd in cand.readings if all(i == at for i, s in enumerate(rd) if s.start in signed)]
+    return cand  # no reading left: the row stays unread
 
 
 def _store(result: TableResult, path: str, slot: Slot, amount: bool = False) -> None:
@@ -155,7 +174,7 @@ def _near_app(label: str, seen: list[str]) -> str | None:
     return near_label(label, S.APP_CANON, S.APP_ORDER[last + 1:])
 
 
-def parse_applications(tokens: list[Token], fallback_template: str | None = None) -> TableResult:
+def parse_applications(tokens: list[Token], fallback_template: str | None = None, view: str = "") -> TableResult:
     rows = read_rows(tokens, _match_app, lambda k: 7, _near_app)
     if any(r.key in S.ONLY_2021 for r in rows):  # 2021: （六）其他处理 is the heading of rows 1-3, even with empty cells
         rows = [r for r in rows if not (r.key == "other_handling" and all(t.kind == "blank" for t in r.cells))]
@@ -168,8 +187,9 @@ def parse_applications(tokens: list[Token], fallback_template: str | None = None
         return result
     template = template or "2019"
     result.template = template
+    rows, apart = settle_apart(rows, view, S.application_equations(template), 7)
     rows, placed = align(rows, S.APP_ROWS_BY_TEMPLATE[template], lambda k: 7, S.APP_CANON)
-    _report_placed(result, "applications", placed)
+    _report_placed(result, "applications", placed, apart)
     wrong = keys - set(S.APP_ROWS_BY_TEMPLATE[template])
     if wrong:
         result.findings.append(finding("template.consistent", "error",
@@ -191,7 +211,15 @@ def parse_applications(tokens: list[Token], fallback_template: str | None = None
     return result
 
 
-def _report_placed(result: TableResult, table: str, placed: list[Placement]) -> None:
+def _report_placed(result: TableResult, table: str, placed: list[Placement], apart: list[Apart]) -> None:
+    for a in apart:
+        cells = [f"{table}.{k}" for k in a.keys]
+        how = ("each label takes the values printed before it: that reading satisfies more of the table's "
+               "equations" if a.settled else "printed before or after their values, the table's equations do "
+               "not tell which; their cells stay null")
+        result.findings.append(finding("tables.aligned" if a.settled else "tables.ambiguous", "warning",
+                                       f"{table}: labels printed apart from their values ({', '.join(a.keys)}); {how}",
+                                       cells))
     for p in placed:
         where = f"between {p.after or 'the table start'} and {p.before or 'the table end'}"
         result.findings.append(finding("tables.aligned", "warning",

@@ -94,6 +94,7 @@ class _Reader:
         self.rows: list[RowRead] = []
         self.cur: RowRead | None = None
         self.leftover: list[Token] = []
+        self.stray = ""  # words after a label that has no values yet: maybe the next label, wrapped
 
     def seen(self) -> list[str]:
         cur = [self.cur.key] if self.cur is not None and self.cur.key and self.cur.cells else []
@@ -194,9 +195,17 @@ class _Reader:
                 cur.text += tok.text  # header words, or a label still being printed
             else:
                 self._start(tok, None, self.leftover)
+        elif cur.key is not None and not cur.cells:  # a label printed early, then another one wrapped
+            self.stray = (self.stray + tok.text)[-MAX_LABEL:]
+            joined = self.match(_clean(self.stray), self.seen())
+            if joined is not None and joined != cur.key:
+                text = self.stray
+                self._start(tok, joined, self.leftover)
+                self.cur.text = text  # type: ignore[union-attr]
         # else: a stray word (running header) inside an incomplete row
 
     def _start(self, tok: Token, key: str | None, before: list[Token]) -> None:
+        self.stray = ""
         self.close()
         self.leftover = []
         self.cur = RowRead(key, tok, text=tok.text, before=list(before))

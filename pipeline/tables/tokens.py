@@ -107,6 +107,7 @@ def _cell_token(text: str, start: int, end: int, splittable: bool) -> Token:
 def _num_token(text: str, start: int, num: tuple[float, str], splittable: bool) -> Token:
     body = text[: len(text) - len(num[1])].rstrip() if num[1] in ("元", "万元") else text
     digits = body.split(".")[0] if body.count(".") == 1 and num[1] in ("元", "万元") else body
+    digits = digits.lstrip("+-")  # `+40` run together may be `+4` and `0`: the sign goes with the first
     split_ok = splittable and len(digits) > 1 and digits.isdigit()
     return Token("num", text, start, start + len(text), num[0], num[1], split_ok)
 
