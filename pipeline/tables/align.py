@@ -124,7 +124,8 @@ def in_columns(cells: list[Token], columns: set[int], width: int) -> list[Token]
     if len(values) <= width:
         return cells
     if columns and all(t.col >= 0 for t in values):
-        kept = [t for t in values if t.col in columns]
+        first = set(sorted(columns)[:width])  # the form's value columns start right after its labels
+        kept = [t for t in values if t.col in first]
         kept = kept if len(kept) == width else [t for t in kept if not t.spanned]
         if len(kept) == width:
             return kept
@@ -139,7 +140,8 @@ class Apart:
     settled: bool
 
 
-def settle_apart(rows: list[RowRead], view: str, equations: list[Equation], width: int) -> tuple[list[RowRead], list[Apart]]:
+def settle_apart(rows: list[RowRead], view: str, equations: list[Equation],
+                 width: Callable[[str], int]) -> tuple[list[RowRead], list[Apart]]:
     """Labels printed on a line of their own, apart from their values (a PDF-to-Markdown
     conversion): each label's values are either the run after it or the run before it. Where a
     run with no label precedes such a stretch, both readings are weighed by the table's equations;
@@ -149,9 +151,9 @@ def settle_apart(rows: list[RowRead], view: str, equations: list[Equation], widt
     i = 0
     while i < len(out):
         j = i + 1
-        while j < len(out) and _apart(out[j], view) and _values(out[j]) == width:
+        while j < len(out) and _apart(out[j], view) and _values(out[j]) == width(out[j].key or ""):
             j += 1
-        if out[i].key is None and _values(out[i]) == width and j > i + 1:
+        if out[i].key is None and j > i + 1 and _values(out[i]) == width(out[i + 1].key or ""):
             before = out[i:j]
             after = [RowRead(r.key, r.label, prev.cells, r.text) for prev, r in itertools.pairwise(before)]
             after.append(RowRead(None, before[-1].cells[0], before[-1].cells))

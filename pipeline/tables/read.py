@@ -30,14 +30,14 @@ def parse_tables(doc: Document, sections: list[Section]) -> dict[str, TableResul
     ad_tokens = _region(doc, spans, "active_disclosure", "applications")
     app_tokens = _region(doc, spans, "applications", "review_litigation")
     rl_tokens = _region(doc, spans, "review_litigation", "problems")
-    ad = parse_active_disclosure(ad_tokens)
+    ad = parse_active_disclosure(ad_tokens, view=doc.view)
     if not ad.found and "active_disclosure" in spans:  # some reports print table 二 in the overview
         wider = tokenize(doc, 0, spans.get("applications", (len(doc.view),))[0])
-        found = parse_active_disclosure(wider)
+        found = parse_active_disclosure(wider, view=doc.view)
         ad, ad_tokens = (found, wider) if found.found else (ad, ad_tokens)
     app = parse_applications(app_tokens, fallback_template=ad.template, view=doc.view)
     if ad.template is None and app.template is not None and ad.found:
-        ad = parse_active_disclosure(ad_tokens, template=app.template)
+        ad = parse_active_disclosure(ad_tokens, template=app.template, view=doc.view)
     return {"active_disclosure": ad, "applications": app, "review_litigation": parse_review(rl_tokens)}
 
 
@@ -69,7 +69,7 @@ def detect_ad_template(tokens: list[Token]) -> str | None:
     return max(votes, key=lambda t: votes[t])
 
 
-def parse_active_disclosure(tokens: list[Token], template: str | None = None) -> TableResult:
+def parse_active_disclosure(tokens: list[Token], template: str | None = None, view: str = "") -> TableResult:
     template = template or detect_ad_template(tokens)
     result = TableResult("active_disclosure", template)
     fields = S.AD_FIELDS[template or "2019"]
@@ -95,6 +95,8 @@ def parse_active_disclosure(tokens: list[Token], template: str | None = None) ->
                                        f"active_disclosure.{key}: a value printed outside the table with a note "
                                        "naming its column, placed in the one cell its row lacks",
                                        [f"active_disclosure.{key}"]))
+    rows, apart = settle_apart(rows, view, [], lambda k: len(fields.get(k, ())))  # no equations: a tie unless equal
+    _report_placed(result, "active_disclosure", [], apart)
     by_key = {r.key: r for r in rows}
     columns = header_columns(tokens, S.AD_FIELD_HEADER)
     for key, names in fields.items():
@@ -187,7 +189,7 @@ def parse_applications(tokens: list[Token], fallback_template: str | None = None
         return result
     template = template or "2019"
     result.template = template
-    rows, apart = settle_apart(rows, view, S.application_equations(template), 7)
+    rows, apart = settle_apart(rows, view, S.application_equations(template), lambda k: 7)
     rows, placed = align(rows, S.APP_ROWS_BY_TEMPLATE[template], lambda k: 7, S.APP_CANON)
     _report_placed(result, "applications", placed, apart)
     wrong = keys - set(S.APP_ROWS_BY_TEMPLATE[template])

@@ -109,16 +109,20 @@ class _Reader:
         cur = self.cur
         if cur is not None and cur.key is None and self.fuzzy and any(t.kind == "num" for t in cur.cells):
             cur.key = self.fuzzy(cur.text, self.seen())
+            if cur.key is not None:  # its first printed row is its values; later rows are orphans
+                runs = _runs(cur.cells)
+                cur.cells = runs[0] if runs else []
+                for run in runs[1:]:
+                    self.rows.append(RowRead(None, run[0], run))
 
     def close(self) -> None:
         self._resolve()
         cur, self.cur = self.cur, None
         if cur is None:
             return
-        if cur.key is None:  # values under a label no row pattern knows: an orphan for the aligner
+        if cur.key is None:  # values under a label no row pattern knows: orphans for the aligner
             self._orphan(cur.before)
-            if any(t.kind == "num" for t in cur.cells):
-                self.rows.append(cur)
+            self._orphan(cur.cells, cur)
             return
         if not any(t.kind == "num" for t in cur.cells):
             before = self._printed_before(cur)
@@ -128,10 +132,13 @@ class _Reader:
         if cur.cells:
             self.rows.append(cur)
 
-    def _orphan(self, values: list[Token]) -> None:
+    def _orphan(self, values: list[Token], labelled: RowRead | None = None) -> None:
+        """Runs of values no label claims, one per printed row; the first keeps its label's text."""
         for run in _runs(values):
             if any(t.kind == "num" for t in run):
-                self.rows.append(RowRead(None, run[0], run))
+                label, text = (labelled.label, labelled.text) if labelled is not None else (run[0], "")
+                self.rows.append(RowRead(None, label, run, text))
+                labelled = None
 
     def finish(self) -> None:
         self.close()
@@ -144,7 +151,7 @@ class _Reader:
         if cur.label.col >= 0:  # a grid row's cells are its own, even when all are blank
             return []
         need = self.width(cur.key)
-        runs = _runs(cur.before)
+        runs = [run for run in _runs(cur.before) if any(t.kind == "num" for t in run)]  # blank runs: padding
         if runs and len(runs[-1]) >= need:  # the run just before the label; earlier runs are orphans
             for run in runs[:-1]:
                 self._orphan(run)
@@ -170,6 +177,8 @@ class _Reader:
                 self.close()
             elif self.cur is None and self.leftover:
                 self.leftover.append(tok)  # a row of values with no label ends here
+            elif self.cur is not None and self.cur.key is None and any(t.kind == "num" for t in self.cur.cells):
+                self.cur.cells.append(tok)  # an unknown label's row ends: more values are another row
         elif tok.kind == "barrier":
             self.close()
             self.leftover = []
@@ -181,6 +190,7 @@ class _Reader:
             joined = self.match(_clean(cur.text + tok.text), self.seen())
             if joined is not None:  # the second line of a wrapped label
                 cur.key, cur.text = joined, cur.text + tok.text
+                cur.cells = [t for t in cur.cells if t.kind != "eol"]
                 return
         self._resolve()
         if alone is not None:
