@@ -164,7 +164,7 @@ def settle_apart(rows: list[RowRead], view: str, equations: list[Equation],
                 found.append(Apart(keys, True, True))
             elif a == b and any(x.cells != y.cells for x, y in zip(before[1:], after, strict=False)
                                 if [t.value for t in x.cells] != [t.value for t in y.cells]):
-                out[i:j] = [RowRead(None, r.label, r.cells, r.text) for r in before]
+                out[i:j] = [RowRead(None, r.cells[0], r.cells) for r in before]  # which label is theirs is unknown
                 found.append(Apart(keys, False, False))
             i = j
         else:
