@@ -156,7 +156,7 @@ def _match_app(label: str, seen: list[str]) -> str | None:
     """The row a label names; with merged labels (`(六)其他处理 1.申请人…逾期不补正`) the last one wins."""
     if not S.ANY_APP_ROW.search(label):
         return None
-    last = max((S.APP_ORDER.index(k) for k in seen), default=-1)
+    last = max((S.APP_ORDER.index(k) for k in seen if k[0] != "@"), default=-1)
     best: tuple[int, str] | None = None
     for key in S.APP_ORDER[last + 1:]:
         m = S.APP_PATTERNS[key].search(label)
@@ -164,7 +164,8 @@ def _match_app(label: str, seen: list[str]) -> str | None:
             continue
         if key == "total_processed" and not seen:
             continue
-        if key == "other_misc" and not {"other_no_correction", "other_unpaid_fee"} & set(seen):
+        if key == "other_misc" and not {"other_no_correction", "other_unpaid_fee",
+                                        "@other_no_correction", "@other_unpaid_fee"} & set(seen):
             continue
         if best is None or m.start() > best[0]:
             best = (m.start(), key)
@@ -172,7 +173,7 @@ def _match_app(label: str, seen: list[str]) -> str | None:
 
 
 def _near_app(label: str, seen: list[str]) -> str | None:
-    last = max((S.APP_ORDER.index(k) for k in seen), default=-1)
+    last = max((S.APP_ORDER.index(k) for k in seen if k[0] != "@"), default=-1)
     return near_label(label, S.APP_CANON, S.APP_ORDER[last + 1:])
 
 

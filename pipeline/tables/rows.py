@@ -95,10 +95,12 @@ class _Reader:
         self.cur: RowRead | None = None
         self.leftover: list[Token] = []
         self.stray = ""  # words after a label that has no values yet: maybe the next label, wrapped
+        self.bare: list[str] = []  # labels closed with no values
 
     def seen(self) -> list[str]:
+        """Rows read so far, then `@key` for labels printed with no values (their block has begun)."""
         cur = [self.cur.key] if self.cur is not None and self.cur.key and self.cur.cells else []
-        return [r.key for r in self.rows if r.key] + cur
+        return [r.key for r in self.rows if r.key] + cur + [f"@{k}" for k in self.bare]
 
     def full(self) -> bool:
         cur = self.cur
@@ -131,6 +133,8 @@ class _Reader:
             self._orphan(cur.before)
         if cur.cells:
             self.rows.append(cur)
+        else:
+            self.bare.append(cur.key)
 
     def _orphan(self, values: list[Token], labelled: RowRead | None = None) -> None:
         """Runs of values no label claims, one per printed row; the first keeps its label's text."""
