@@ -272,6 +272,12 @@ def parse_review(tokens: list[Token]) -> TableResult:
         result.found = False
         result.findings.append(finding("tables.missing", "warning", "review_litigation: table 四 not found"))
         return result
+    if not values:
+        paths = [f"review_litigation.{name}" for name in names]
+        result.cells = {p: CellValue(p, None) for p in paths}
+        result.findings.append(finding("tables.missing_row", "warning", "review_litigation: table 四's header is "
+                                       "printed with no cells after it; its 15 cells are null", paths))
+        return result
     cand = row_candidates("row", values, 15)
     settled = settle([cand], S.review_equations())
     slots = settled.values["row"]
@@ -306,6 +312,6 @@ def _review_values(tokens: list[Token]) -> list[Token] | None:
             values.pop()
         return values
     blank = [run for run in runs if len(run) >= 15]
-    return blank[-1][:15] if blank else None
+    return blank[-1][:15] if blank else []  # the header with no cells after it: a table left blank
 
 
