@@ -33,6 +33,7 @@ class Placement:
 def align(rows: list[RowRead], order: list[str], width: Callable[[str], int],
           canon: dict[str, str]) -> tuple[list[RowRead], list[Placement]]:
     """Rows with every placeable orphan run given its template row; orphans left are dropped."""
+    rows = [r for r in rows if r.key is None or r.cells]  # bare labels: their rows are missing
     present = {r.key for r in rows if r.key is not None}
     out: list[RowRead] = []
     placed: list[Placement] = []
@@ -144,8 +145,9 @@ def settle_apart(rows: list[RowRead], view: str, equations: list[Equation],
                  width: Callable[[str], int]) -> tuple[list[RowRead], list[Apart]]:
     """Labels printed on a line of their own, apart from their values (a PDF-to-Markdown
     conversion): each label's values are either the run after it or the run before it. Where a
-    run with no label precedes such a stretch, both readings are weighed by the table's equations;
-    the one that satisfies more wins, and a tie that changes values leaves the stretch unread."""
+    run with no label precedes such a stretch, both readings are weighed: a stretch that ends in a
+    bare label has as many labels as runs, so each label follows its run; otherwise the table's
+    equations decide, and a tie that changes values leaves the stretch unread."""
     out = list(rows)
     found: list[Apart] = []
     i = 0
@@ -154,12 +156,15 @@ def settle_apart(rows: list[RowRead], view: str, equations: list[Equation],
         while j < len(out) and _apart(out[j], view) and _values(out[j]) == width(out[j].key or ""):
             j += 1
         if out[i].key is None and j > i + 1 and _values(out[i]) == width(out[i + 1].key or ""):
-            before = out[i:j]
+            closing = j < len(out) and out[j].key is not None and not out[j].cells  # a bare label after the last run
+            before = out[i:j + 1] if closing else out[i:j]
             after = [RowRead(r.key, r.label, prev.cells, r.text) for prev, r in itertools.pairwise(before)]
-            after.append(RowRead(None, before[-1].cells[0], before[-1].cells))
-            a, b = _held(out, equations), _held(out[:i] + after + out[j:], equations)
+            if not closing:
+                after.append(RowRead(None, before[-1].cells[0], before[-1].cells))
+            a, b = _held(out, equations), _held(out[:i] + after + out[len(before) + i:], equations)
             keys = tuple(r.key or "" for r in before[1:])
-            if b > a:
+            if b > a or (closing and b >= a):  # as many labels as runs, values first: each label follows its run
+                j = i + len(before)
                 out[i:j] = after
                 found.append(Apart(keys, True, True))
             elif a == b and any(x.cells != y.cells for x, y in zip(before[1:], after, strict=False)

@@ -83,7 +83,7 @@ def parse_active_disclosure(tokens: list[Token], template: str | None = None, vi
         return near_label(label, S.AD_CANON, [k for k in fields if k not in seen])
 
     rows = read_rows(tokens, match, lambda k: len(fields.get(k, ("",) * 3)), near)
-    if not any(r.key for r in rows):
+    if not any(r.key and r.cells for r in rows):
         result.found = False
         result.findings.append(finding("tables.missing", "warning", "active_disclosure: table 二 not found"))
         return result
@@ -96,6 +96,7 @@ def parse_active_disclosure(tokens: list[Token], template: str | None = None, vi
                                        "naming its column, placed in the one cell its row lacks",
                                        [f"active_disclosure.{key}"]))
     rows, apart = settle_apart(rows, view, [], lambda k: len(fields.get(k, ())))  # no equations: a tie unless equal
+    rows = [r for r in rows if r.cells]
     _report_placed(result, "active_disclosure", [], apart)
     by_key = {r.key: r for r in rows}
     columns = header_columns(tokens, S.AD_FIELD_HEADER)
@@ -181,7 +182,7 @@ def parse_applications(tokens: list[Token], fallback_template: str | None = None
     rows = read_rows(tokens, _match_app, lambda k: 7, _near_app)
     if any(r.key in S.ONLY_2021 for r in rows):  # 2021: （六）其他处理 is the heading of rows 1-3, even with empty cells
         rows = [r for r in rows if not (r.key == "other_handling" and all(t.kind == "blank" for t in r.cells))]
-    keys = {r.key for r in rows if r.key is not None}
+    keys = {r.key for r in rows if r.key is not None and r.cells}
     template = "2021" if keys & S.ONLY_2021 else "2019" if "other_handling" in keys else fallback_template
     result = TableResult("applications", template)
     if not keys:
@@ -191,7 +192,7 @@ def parse_applications(tokens: list[Token], fallback_template: str | None = None
     template = template or "2019"
     result.template = template
     rows, apart = settle_apart(rows, view, S.application_equations(template), lambda k: 7)
-    rows, placed = align(rows, S.APP_ROWS_BY_TEMPLATE[template], lambda k: 7, S.APP_CANON)
+    rows, placed = align(rows, S.APP_ROWS_BY_TEMPLATE[template], lambda k: 7, S.APP_CANON)  # drops bare labels
     _report_placed(result, "applications", placed, apart)
     wrong = keys - set(S.APP_ROWS_BY_TEMPLATE[template])
     if wrong:

@@ -25,6 +25,8 @@ Match = Callable[[str, list[str]], "str | None"]
 
 @dataclass
 class RowRead:
+    """A label and the values read for it (none: a bare label); key None: values no label claims."""
+
     key: str | None  # None while a wrapped label is not complete yet
     label: Token
     cells: list[Token] = field(default_factory=list)
@@ -95,12 +97,12 @@ class _Reader:
         self.cur: RowRead | None = None
         self.leftover: list[Token] = []
         self.stray = ""  # words after a label that has no values yet: maybe the next label, wrapped
-        self.bare: list[str] = []  # labels closed with no values
 
     def seen(self) -> list[str]:
         """Rows read so far, then `@key` for labels printed with no values (their block has begun)."""
         cur = [self.cur.key] if self.cur is not None and self.cur.key and self.cur.cells else []
-        return [r.key for r in self.rows if r.key] + cur + [f"@{k}" for k in self.bare]
+        bare = [f"@{r.key}" for r in self.rows if r.key and not r.cells]
+        return [r.key for r in self.rows if r.key and r.cells] + cur + bare
 
     def full(self) -> bool:
         cur = self.cur
@@ -131,11 +133,7 @@ class _Reader:
             cur.cells, cur.borrowed = (before, True) if before else (cur.cells, False)
         else:  # values before the label were not its own
             self._orphan(cur.before)
-        if cur.cells:
-            self.rows.append(cur)
-        else:
-            self.bare.append(cur.key)
-
+        self.rows.append(cur)  # with no cells: a bare label, kept for its position in the stream
     def _orphan(self, values: list[Token], labelled: RowRead | None = None) -> None:
         """Runs of values no label claims, one per printed row; the first keeps its label's text."""
         for run in _runs(values):
