@@ -119,10 +119,13 @@ class Document:
     name: str
     text: str  # the decoded source text
     sha256: str
-    kind: Literal["text", "html"] = "text"
+    kind: Literal["text", "html", "pdf", "docx"] = "text"
     view: str = ""
     view_map: list[int] | None = None  # view index -> source index; None = identity
     grids: list[Grid] = field(default_factory=list)
+    # PDF/Word: view start of a grid cell's text -> where the cell is in the original file,
+    # {"page": n, "box": [x0, y0, x1, y1]} (points, origin top-left) or {"table": t, "row": r, "col": c}
+    locations: dict[int, dict[str, Any]] = field(default_factory=dict)
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # per-document caches
 
     def __post_init__(self) -> None:

@@ -1,0 +1,134 @@
+"""Word (.docx) reader: body paragraphs in order, tables as cell grids with merges resolved.
+
+A horizontal merge (`gridSpan`) and a vertical one (`vMerge`) become spanned copies of the
+merged cell, as an HTML rowspan/colspan does. The zip container is checked before anything is
+decompressed: sizes as declared (which `zipfile` then enforces) and the number of members, so a
+zip bomb is refused at once. The rendered text (paragraphs one per line, each table row one line
+of tab-separated cells) is the document's source text; a cell's provenance is its table, row and
+column (1-based, on the expanded grid).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from typing import Any
+
+from pipeline.core import Document, Grid, GridCell, IngestError, normalise
+
+MAX_UNZIPPED = 200 * 1024 * 1024  # all members together, as declared in the zip directory
+MAX_MEMBERS = 5000
+MAX_RATIO = 200  # declared size / compressed size, per member of any size worth checking
+
+
+def read_docx(name: str, data: bytes) -> Document:
+    """A .docx file as a `Document`; `IngestError` for a damaged, oversized or non-Word zip."""
+    _check_zip(name, data)
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        body = docx.Document(io.BytesIO(data)).element.body
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise IngestError(f"{name}: not a readable Word .docx ({type(exc).__name__}: {exc})", path=name) from exc
+    except Exception as exc:  # lxml and python-docx raise many kinds on damaged XML
+        raise IngestError(f"{name}: damaged Word .docx ({type(exc).__name__}: {exc})", path=name) from exc
+    writer = _Writer()
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            writer.add(_para_text(child) + "\n")
+        elif tag == "tbl":
+            writer.table(child)
+    text = "".join(writer.parts)
+    return Document(name=name, text=text, sha256=hashlib.sha256(data).hexdigest(), kind="docx",
+                    view=normalise(text), grids=writer.grids, locations=writer.locations)
+
+
+def _check_zip(name: str, data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise IngestError(f"{name}: not a readable Word .docx (bad zip container: {exc})", path=name) from exc
+    if len(infos) > MAX_MEMBERS:
+        raise IngestError(f"{name}: zip with {len(infos)} members; refused as a possible zip bomb", path=name)
+    total = sum(i.file_size for i in infos)
+    bomb = [i.filename for i in infos if i.file_size > 1_000_000 and i.file_size > MAX_RATIO * max(i.compress_size, 1)]
+    if total > MAX_UNZIPPED or bomb:
+        raise IngestError(f"{name}: zip unpacks to {total / 1e6:.0f} MB ({', '.join(bomb[:3]) or 'in all'}); "
+                          "refused as a possible zip bomb", path=name, unzipped=total)
+    if not any(i.filename == "word/document.xml" for i in infos):
+        raise IngestError(f"{name}: a zip container but not a Word .docx (no word/document.xml)", path=name)
+
+
+def _para_text(p: Any) -> str:
+    """The text of a `w:p`: runs' text, tabs and breaks as spaces."""
+    out = []
+    for el in p.iter():
+        tag = el.tag.rsplit("}", 1)[-1]
+        if tag == "t" and el.text:
+            out.append(el.text)
+        elif tag in ("tab", "br", "cr"):
+            out.append(" ")
+    return "".join(out).replace("\n", " ").strip()
+
+
+def _cell_text(tc: Any) -> str:
+    """A cell's paragraphs joined; a nested table's text read as paragraphs."""
+    parts = [_para_text(p) for p in tc.iter() if p.tag.rsplit("}", 1)[-1] == "p"]
+    out = ""
+    for part in (p for p in parts if p):
+        glue = " " if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum() else ""
+        out += glue + part
+    return out
+
+
+def _expand(tbl: Any) -> list[list[tuple[str, bool]]]:
+    """Rows of (text, spanned) on the table's full grid, gridSpan and vMerge resolved."""
+    rows: list[list[tuple[str, bool]]] = []
+    for tr in (c for c in tbl.iterchildren() if c.tag.rsplit("}", 1)[-1] == "tr"):
+        row: list[tuple[str, bool]] = [("", False)] * int(tr.grid_before or 0)
+        for tc in tr.tc_lst:
+            span = max(1, min(int(tc.grid_span or 1), 64))
+            col = len(row)
+            if tc.vMerge == "continue" and rows and col < len(rows[-1]):
+                text, spanned = rows[-1][col][0], True
+            else:
+                text, spanned = _cell_text(tc), False
+            row += [(text, spanned)] + [(text, True)] * (span - 1)
+        rows.append(row)
+    width = max((len(r) for r in rows), default=0)
+    return [r + [("", False)] * (width - len(r)) for r in rows]
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+        self.grids: list[Grid] = []
+        self.locations: dict[int, dict[str, Any]] = {}
+
+    def add(self, s: str) -> None:
+        self.parts.append(s)
+        self.size += len(s)
+
+    def table(self, tbl: Any) -> None:
+        number = len(self.grids) + 1
+        start = self.size
+        rows: list[tuple[GridCell, ...]] = []
+        for r, row in enumerate(_expand(tbl), start=1):
+            cells = []
+            for c, (text, spanned) in enumerate(row, start=1):
+                if c > 1:
+                    self.add("\t")
+                begin = self.size
+                if not spanned:
+                    self.add(text)
+                    if text:
+                        self.locations[begin] = {"table": number, "row": r, "col": c}
+                cells.append(GridCell(normalise(text), begin, self.size, spanned))
+            self.add("\n")
+            rows.append(tuple(cells))
+        self.grids.append(Grid(start, self.size, tuple(rows)))

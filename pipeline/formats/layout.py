@@ -1,0 +1,196 @@
+"""Pages (from a PDF text layer or OCR) to a `Document`: reading-order text and real cell grids.
+
+Per page, running headers, footers and page numbers (`- 3 -`, `— 5 —`, `第 3 页 共 8 页`) in the
+top or bottom margin are dropped. Tables come from the drawn rules (`grid.py`); a table that
+ends a page and one that starts the next page at the same left and right edges are one table
+continued (no repeated header needed). Prose lines are joined into paragraphs: a line that runs
+to the right margin continues into the next line unless that one is indented. On a page with
+no rules (an OCR'd page, a borderless table), words on one line separated by a wide gap are
+separated by a tab, which the table reader reads as a cell boundary.
+
+The rendered text is the document's source text (`Document.text`): record offsets point into it.
+Each table row is one line of tab-separated cells, like an HTML table (`html_render`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.core import Document, Grid, GridCell, normalise
+from pipeline.formats.grid import Piece, Table, build_table, find_pieces, lines_of
+from pipeline.formats.page import Page, Rule, Word
+
+MARGIN = 0.1  # top and bottom tenth of a page: where running headers and page numbers live
+_FURNITURE = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
+                        r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$")
+_EDGE = 6.0  # points: two table pieces with edges this close are the same table
+
+
+@dataclass
+class _Line:
+    page: int
+    words: list[Word]
+
+    @property
+    def top(self) -> float:
+        return min(w.y0 for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def size(self) -> float:
+        return max(1.0, sorted(w.y1 - w.y0 for w in self.words)[len(self.words) // 2])
+
+
+Block = _Line | Piece
+
+
+def pages_to_document(name: str, data: bytes, pages: list[Page], kind: str) -> Document:
+    """The pages of one file as a `Document` whose `text` is the rendering (see module doc)."""
+    repeated = _running_lines(pages)
+    blocks: list[Block] = []
+    for page in pages:
+        words = [w for w in _keep(page, repeated) if w.text.strip()]
+        pieces, rest = find_pieces(page.number, [_normal(r) for r in page.rules], words)
+        page_blocks: list[Block] = [*pieces, *(_Line(page.number, ln) for ln in lines_of(rest))]
+        blocks += sorted(page_blocks, key=lambda b: b.y0 if isinstance(b, Piece) else b.top)
+    out = _Writer({p.number for p in pages if p.rules})
+    for item in _group(blocks):
+        if isinstance(item[0], Piece):
+            table = build_table(item)  # type: ignore[arg-type]
+            if table is not None:
+                out.table(table)
+                continue
+            for piece in item:
+                assert isinstance(piece, Piece)
+                out.lines([_Line(piece.page, ln) for ln in lines_of(piece.words)])
+        else:
+            out.lines(item)  # type: ignore[arg-type]
+    text = "".join(out.parts)
+    return Document(name=name, text=text, sha256=hashlib.sha256(data).hexdigest(), kind=kind,  # type: ignore[arg-type]
+                    view=normalise(text), grids=out.grids, locations=out.locations)
+
+
+def _group(blocks: list[Block]) -> list[list[Piece] | list[_Line]]:
+    """Runs of prose lines, and tables as lists of pieces (one per page they span)."""
+    out: list[list[Piece] | list[_Line]] = []
+    for i, b in enumerate(blocks):
+        if isinstance(b, Piece):
+            prev = out[-1] if out else None
+            if prev and isinstance(prev[-1], Piece) and _continues(prev[-1], b, blocks[i - 1]):
+                prev.append(b)  # type: ignore[arg-type]
+            else:
+                out.append([b])
+        elif out and isinstance(out[-1][-1], _Line):
+            out[-1].append(b)  # type: ignore[arg-type]
+        else:
+            out.append([b])
+    return out
+
+
+def _continues(a: Piece, b: Piece, before: Block) -> bool:
+    """`b` starts the page after the one `a` ends, at the same left and right edges."""
+    return (before is a and b.page == a.page + 1 and abs(a.x0 - b.x0) <= _EDGE and abs(a.x1 - b.x1) <= _EDGE)
+
+
+class _Writer:
+    def __init__(self, ruled: set[int]) -> None:
+        self.ruled = ruled  # pages with drawn rules: their tables are grids, their prose has no tabs
+        self.parts: list[str] = []
+        self.size = 0
+        self.grids: list[Grid] = []
+        self.locations: dict[int, dict[str, Any]] = {}
+        self.margins: dict[int, tuple[float, float]] = {}
+
+    def add(self, s: str) -> None:
+        self.parts.append(s)
+        self.size += len(s)
+
+    def lines(self, lines: list[_Line]) -> None:
+        left = min((ln.x0 for ln in lines), default=0.0)
+        right = max((ln.x1 for ln in lines), default=0.0)
+        for i, line in enumerate(lines):
+            self.add(_line_text(line.words, tabbed=line.page not in self.ruled))
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            joined = (nxt is not None and "\t" not in self.parts[-1] and line.x1 >= right - 1.5 * line.size
+                      and nxt.x0 <= left + 0.8 * nxt.size and nxt.page in (line.page, line.page + 1))
+            if not joined:
+                self.add("\n")
+
+    def table(self, table: Table) -> None:
+        start = self.size
+        rows: list[tuple[GridCell, ...]] = []
+        for row in table.rows:
+            cells = []
+            for j, cell in enumerate(row):
+                if j:
+                    self.add("\t")
+                begin = self.size
+                if not cell.spanned:
+                    self.add(cell.text)
+                    if cell.text:
+                        self.locations[begin] = {"page": cell.page, "box": list(cell.box)}
+                cells.append(GridCell(normalise(cell.text), begin, self.size, cell.spanned))
+            self.add("\n")
+            rows.append(tuple(cells))
+        self.grids.append(Grid(start, self.size, tuple(rows)))
+
+
+def _line_text(words: list[Word], tabbed: bool) -> str:
+    out = ""
+    prev: Word | None = None
+    for w in words:
+        if prev is not None:
+            gap, size = w.x0 - prev.x1, max(prev.y1 - prev.y0, w.y1 - w.y0, 1.0)
+            out += "\t" if tabbed and gap > 2 * size else " " if gap > _space(prev.text, w.text) * size else ""
+        out += w.text.strip()
+        prev = w
+    return out
+
+
+def _space(left: str, right: str) -> float:
+    """The gap (in glyph heights) that reads as a space: small between Latin letters or digits,
+    a full glyph between Chinese characters (justified lines spread them apart)."""
+    latin = left.rstrip()[-1:].isascii() and right.lstrip()[:1].isascii()
+    return 0.2 if latin else 1.0
+
+
+def _normal(r: Rule) -> Rule:
+    return Rule(min(r.x0, r.x1), min(r.y0, r.y1), max(r.x0, r.x1), max(r.y0, r.y1))
+
+
+def _in_margin(page: Page, line: list[Word]) -> bool:
+    top, bottom = min(w.y0 for w in line), max(w.y1 for w in line)
+    return bottom < page.height * MARGIN or top > page.height * (1 - MARGIN)
+
+
+def _key(line: list[Word]) -> str:
+    return re.sub(r"\d+", "#", "".join(w.text for w in line).replace(" ", ""))
+
+
+def _running_lines(pages: list[Page]) -> set[str]:
+    """Margin lines (digits ignored) printed on more than half the pages, when there are several."""
+    if len(pages) < 3:
+        return set()
+    seen = Counter(k for p in pages for k in {_key(ln) for ln in lines_of(p.words) if _in_margin(p, ln)})
+    return {k for k, n in seen.items() if n > len(pages) / 2}
+
+
+def _keep(page: Page, repeated: set[str]) -> list[Word]:
+    kept: list[Word] = []
+    for line in lines_of(page.words):
+        text = "".join(w.text for w in line)
+        if _in_margin(page, line) and (_FURNITURE.match(text) or _key(line) in repeated):
+            continue
+        kept += line
+    return kept
