@@ -27,6 +27,7 @@ from pipeline.formats.page import Page, Rule, Word
 MARGIN = 0.1  # top and bottom tenth of a page: where running headers and page numbers live
 _FURNITURE = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
                         r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$")
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[)）]|第[一二三四五六七八九十]+部分)")
 _EDGE = 6.0  # points: two table pieces with edges this close are the same table
 
 
@@ -60,8 +61,9 @@ def pages_to_document(name: str, data: bytes, pages: list[Page], kind: str) -> D
     repeated = _running_lines(pages)
     blocks: list[Block] = []
     for page in pages:
-        words = [w for w in _keep(page, repeated) if w.text.strip()]
+        words = [w for w in page.words if w.text.strip()]
         pieces, rest = find_pieces(page.number, [_normal(r) for r in page.rules], words)
+        rest = _keep(page, rest, repeated)
         page_blocks: list[Block] = [*pieces, *(_Line(page.number, ln) for ln in lines_of(rest))]
         blocks += sorted(page_blocks, key=lambda b: b.y0 if isinstance(b, Piece) else b.top)
     out = _Writer({p.number for p in pages if p.rules})
@@ -123,7 +125,8 @@ class _Writer:
             self.add(_line_text(line.words, tabbed=line.page not in self.ruled))
             nxt = lines[i + 1] if i + 1 < len(lines) else None
             joined = (nxt is not None and "\t" not in self.parts[-1] and line.x1 >= right - 1.5 * line.size
-                      and nxt.x0 <= left + 0.8 * nxt.size and nxt.page in (line.page, line.page + 1))
+                      and nxt.x0 <= left + 0.8 * nxt.size and nxt.page in (line.page, line.page + 1)
+                      and not _HEADING.match(_line_text(nxt.words, tabbed=False)))
             if not joined:
                 self.add("\n")
 
@@ -186,9 +189,10 @@ def _running_lines(pages: list[Page]) -> set[str]:
     return {k for k, n in seen.items() if n > len(pages) / 2}
 
 
-def _keep(page: Page, repeated: set[str]) -> list[Word]:
+def _keep(page: Page, words: list[Word], repeated: set[str]) -> list[Word]:
+    """The words outside tables minus page numbers and running lines in the margins."""
     kept: list[Word] = []
-    for line in lines_of(page.words):
+    for line in lines_of(words):
         text = "".join(w.text for w in line)
         if _in_margin(page, line) and (_FURNITURE.match(text) or _key(line) in repeated):
             continue

@@ -31,8 +31,7 @@ def read_pdf(name: str, data: bytes) -> Document:
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        text = str(exc).lower()
-        if "password" in text:
+        if getattr(exc, "err_code", None) == 4 and b"/Encrypt" in data:  # FPDF_ERR_PASSWORD (may be stale)
             raise IngestError(f"{name}: encrypted PDF (password required); save an unprotected copy first",
                               path=name) from exc
         raise IngestError(f"{name}: not a readable PDF (corrupt or truncated: {exc})", path=name) from exc
@@ -53,12 +52,12 @@ def _page(name: str, data: bytes, pdf, index: int) -> Page:  # type: ignore[no-u
     page = pdf[index]
     try:
         width, height = page.get_size()
+        rules, images = _rules(page, height)
         textpage = page.get_textpage()
         try:
-            words = _words(textpage, height)
+            words = _words(textpage, height, [r for r in rules if not r.horizontal])
         finally:
             textpage.close()
-        rules, images = _rules(page, height)
     finally:
         page.close()
     if not words and images:
@@ -77,8 +76,9 @@ def _ocr(name: str, data: bytes, index: int) -> Page:
     return page
 
 
-def _words(textpage, height: float) -> list[Word]:  # type: ignore[no-untyped-def]
-    """Runs of characters on one baseline; a run ends at a line change or a gap wider than a glyph."""
+def _words(textpage, height: float, verticals: list[Rule]) -> list[Word]:  # type: ignore[no-untyped-def]
+    """Runs of characters on one baseline; a run ends at a space, a line change, a gap wider than a
+    glyph, or a vertical rule between two characters (two table cells)."""
     import pypdfium2.raw as raw
 
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
@@ -94,7 +94,7 @@ def _words(textpage, height: float) -> list[Word]:  # type: ignore[no-untyped-de
             continue
         raw.FPDFText_GetCharBox(textpage.raw, i, left, right, bottom, top)
         box = (ch, left.value, height - top.value, right.value, height - bottom.value)
-        if run and _breaks(run[-1], box):
+        if run and (_breaks(run[-1], box) or _ruled(run[-1], box, verticals)):
             _flush(run, words)
         run.append(box)
     _flush(run, words)
@@ -105,6 +105,12 @@ def _breaks(prev: tuple[str, float, float, float, float], cur: tuple[str, float,
     size = max(prev[4] - prev[2], cur[4] - cur[2], 1.0)
     same_line = abs((prev[2] + prev[4]) - (cur[2] + cur[4])) / 2 < size * 0.6
     return not same_line or cur[1] - prev[3] > size * 1.2 or cur[1] < prev[1] - size * 0.5
+
+
+def _ruled(prev: tuple[str, float, float, float, float], cur: tuple[str, float, float, float, float],
+           verticals: list[Rule]) -> bool:
+    mid = (cur[2] + cur[4]) / 2
+    return any(prev[3] - 1 <= v.x0 <= cur[1] + 1 and v.y0 <= mid <= v.y1 for v in verticals)
 
 
 def _flush(run: list[tuple[str, float, float, float, float]], words: list[Word]) -> None:

@@ -1,0 +1,138 @@
+"""PDF reader: the real published example end to end, and bad PDFs each with one clear error."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import time
+
+import pypdfium2 as pdfium
+import pytest
+
+from pipeline.core import IngestError
+from pipeline.extract import extract_document
+from pipeline.formats.pdf import MAX_PAGES, read_pdf
+from pipeline.ingest import ingest, ingest_bytes
+from tests.conftest import ROOT
+
+REAL = ROOT / "evals" / "real"
+BAD = ROOT / "tests" / "data" / "pdf_bad"
+
+
+def _cells(table: dict, prefix: str = "") -> dict:
+    out = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            out.update(_cells(value, f"{prefix}{key}."))
+        elif key != "template":
+            out[prefix + key] = value
+    return out
+
+
+@pytest.fixture(scope="module")
+def hzq():
+    doc = ingest(REAL / "hzq_2023.pdf")
+    return doc, extract_document(doc).model_dump(mode="json")
+
+
+@pytest.mark.parametrize("table", ["active_disclosure", "applications", "review_litigation"])
+def test_real_pdf_every_gold_cell(hzq, table):
+    gold = json.loads((REAL / "hzq_2023.json").read_text(encoding="utf-8"))
+    _, record = hzq
+    assert _cells(record[table]) == _cells(gold[table])
+    if "template" in gold[table]:
+        assert record[table]["template"] == gold[table]["template"]
+
+
+def test_real_pdf_meta_findings_and_sections(hzq):
+    gold = json.loads((REAL / "hzq_2023.json").read_text(encoding="utf-8"))
+    doc, record = hzq
+    assert {k: record["meta"][k] for k in ("agency", "year", "template")} == \
+        {k: gold["meta"][k] for k in ("agency", "year", "template")}
+    errors = {f["rule"] for f in record["findings"] if f["severity"] == "error"}
+    assert errors == set(gold["expected_findings"])  # 三 keeps the 2019 （六）其他处理; 四 breaks its totals
+    assert [s["key"] for s in record["sections"]] == ["overview", "active_disclosure", "applications",
+                                                      "review_litigation", "problems", "other"]
+    assert record["source"]["format"] == "pdf" and doc.kind == "pdf"
+
+
+def test_real_pdf_grids_and_furniture(hzq):
+    doc, _ = hzq
+    assert len(doc.grids) == 3  # 二 joined over pages 2-3, 三 joined over pages 3-4, 四
+    assert all(len(g.rows[0]) >= 2 for g in doc.grids)  # no one-column "table" of shaded prose lines
+    assert "- 3 -" not in doc.text and "-3-" not in doc.text
+    assert "始终将政务公开工作摆在重要位置" in doc.text  # prose lines joined into paragraphs
+    vertical = [row[0].text for row in doc.grids[1].rows if row[0].text and not row[0].spanned]
+    assert "三、本年度办理结果" in vertical
+
+
+@pytest.mark.parametrize("path,page,text", [
+    pytest.param("active_disclosure.fees.amount_wan", 3, "7730.28", id="fees-page-3"),
+    pytest.param("applications.new_received.total", 3, "21", id="applications-page-3"),
+    pytest.param("applications.other_handling.total", 4, "0", id="continued-on-page-4"),
+    pytest.param("review_litigation.litigation_after_review.upheld", 4, "5", id="review-page-4"),
+])
+def test_real_pdf_provenance_has_page_and_box(hzq, path, page, text):
+    doc, record = hzq
+    span = record["provenance"][path]
+    assert doc.text[span["start"]:span["end"]] == text
+    assert span["page"] == page
+    x0, y0, x1, y1 = span["box"]
+    assert 0 <= x0 < x1 <= 595 and 0 <= y0 < y1 <= 842
+
+
+def _blank_pdf(pages: int) -> bytes:
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(pages):
+        pdf.new_page(595, 842)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _image_only_pdf() -> bytes:
+    """Page 1 of the real example rendered to pixels and put in a new PDF as its only content."""
+    src = pdfium.PdfDocument(REAL / "hzq_2023.pdf")
+    bitmap = src[0].render(scale=0.5)
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    image = pdfium.PdfImage.new(pdf)
+    image.set_bitmap(bitmap)
+    image.set_matrix(pdfium.PdfMatrix().scale(595, 842))
+    page.insert_obj(image)
+    page.gen_content()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _real() -> bytes:
+    return (REAL / "hzq_2023.pdf").read_bytes()
+
+
+@pytest.mark.parametrize("make,message", [
+    pytest.param(lambda: b"%PDF-1.7\n" + b"\x00garbage" * 100, "not a readable PDF", id="corrupt"),
+    pytest.param(lambda: _real()[: len(_real()) // 2], "not a readable PDF", id="truncated"),
+    pytest.param(lambda: (BAD / "encrypted.pdf").read_bytes(), "encrypted", id="encrypted"),
+    pytest.param(lambda: _blank_pdf(300), f"300 pages is over the {MAX_PAGES}-page limit", id="300-pages"),
+    pytest.param(lambda: _blank_pdf(0), "not a readable PDF|without pages", id="no-pages"),
+])
+def test_bad_pdf_one_clear_error_quickly(make, message):
+    data = make()
+    began = time.perf_counter()
+    with pytest.raises(IngestError, match=message):
+        ingest_bytes("bad.pdf", data)
+    assert time.perf_counter() - began < 5
+
+
+def test_image_only_pdf_without_ocr_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pipeline.formats.ocr", None)  # as if OCR were not installed
+    with pytest.raises(IngestError, match="rapidocr-onnxruntime") as err:
+        read_pdf("scan.pdf", _image_only_pdf())
+    assert err.value.data["page"] == 1
+
+
+def test_blank_pages_are_not_scans():
+    doc = read_pdf("blank.pdf", _blank_pdf(2))
+    assert doc.text == "" and doc.grids == []
