@@ -26,6 +26,11 @@ OCR_HINT = "scanned PDF (pages without a text layer): OCR needs rapidocr-onnxrun
 
 def read_pdf(name: str, data: bytes) -> Document:
     """A PDF with a text layer (or scanned pages, with OCR installed) as a `Document`."""
+    return pages_to_document(name, data, read_pages(name, data), "pdf")
+
+
+def read_pages(name: str, data: bytes) -> list[Page]:
+    """The positioned words and rules of every page; `IngestError` for a PDF that cannot be read."""
     import pypdfium2 as pdfium
 
     try:
@@ -42,10 +47,11 @@ def read_pdf(name: str, data: bytes) -> Document:
         if count > MAX_PAGES:
             raise IngestError(f"{name}: {count} pages is over the {MAX_PAGES}-page limit for one report",
                               path=name, pages=count)
-        pages = [_page(name, data, pdf, i) for i in range(count)]
+        return [_page(name, data, pdf, i) for i in range(count)]
+    except pdfium.PdfiumError as exc:
+        raise IngestError(f"{name}: damaged PDF page ({exc})", path=name) from exc
     finally:
         pdf.close()
-    return pages_to_document(name, data, pages, "pdf")
 
 
 def _page(name: str, data: bytes, pdf, index: int) -> Page:  # type: ignore[no-untyped-def]
