@@ -172,3 +172,17 @@ def test_old_word_doc_through_libreoffice(tmp_path):
     record = extract_document(doc).model_dump(mode="json")
     assert record["active_disclosure"]["fees"]["amount_wan"] == pytest.approx(7730.28)
     assert record["review_litigation"]["litigation_direct"]["total"] == 1
+
+
+def test_paragraphs_inside_content_controls_are_read():
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    d.add_paragraph("一、总体情况")
+    sdt = parse_xml(f"<w:sdt {nsdecls('w')}><w:sdtContent><w:p><w:r><w:t>二、主动公开政府信息情况</w:t></w:r></w:p>"
+                    "</w:sdtContent></w:sdt>")
+    d.element.body.insert(1, sdt)
+    out = io.BytesIO()
+    d.save(out)
+    assert read_docx("t.docx", out.getvalue()).text == "一、总体情况\n二、主动公开政府信息情况\n"

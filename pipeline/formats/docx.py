@@ -35,15 +35,22 @@ def read_docx(name: str, data: bytes) -> Document:
     except Exception as exc:  # lxml and python-docx raise many kinds on damaged XML
         raise IngestError(f"{name}: damaged Word .docx ({type(exc).__name__}: {exc})", path=name) from exc
     writer = _Writer()
-    for child in body.iterchildren():
+    _blocks(body, writer)
+    text = "".join(writer.parts)
+    return Document(name=name, text=text, sha256=hashlib.sha256(data).hexdigest(), kind="docx",
+                    view=normalise(text), grids=writer.grids, locations=writer.locations)
+
+
+def _blocks(parent: Any, writer: _Writer) -> None:
+    """Paragraphs and tables in document order, also inside content controls (`w:sdt`)."""
+    for child in parent.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             writer.add(_para_text(child) + "\n")
         elif tag == "tbl":
             writer.table(child)
-    text = "".join(writer.parts)
-    return Document(name=name, text=text, sha256=hashlib.sha256(data).hexdigest(), kind="docx",
-                    view=normalise(text), grids=writer.grids, locations=writer.locations)
+        elif tag in ("sdt", "sdtContent"):
+            _blocks(child, writer)
 
 
 def _check_zip(name: str, data: bytes) -> None:

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import ctypes
 import importlib
-import os
-from pathlib import Path
 
 from pipeline.core import Document, IngestError
+from pipeline.formats.grid import MAX_RULES
 from pipeline.formats.layout import pages_to_document
 from pipeline.formats.page import Page, Rule, Word
 
@@ -61,7 +60,8 @@ def _page(name: str, data: bytes, pdf, index: int) -> Page:  # type: ignore[no-u
         rules, images = _rules(page, height)
         textpage = page.get_textpage()
         try:
-            words = _words(textpage, height, [r for r in rules if not r.horizontal])
+            verticals = [r for r in rules if not r.horizontal] if len(rules) <= MAX_RULES else []
+            words = _words(textpage, height, verticals)
         finally:
             textpage.close()
     finally:
@@ -77,8 +77,7 @@ def _ocr(name: str, data: bytes, index: int) -> Page:
     except ImportError as exc:
         raise IngestError(f"{name}: page {index + 1} has no text layer; {OCR_HINT}", path=name,
                           page=index + 1) from exc
-    cache = os.environ.get("NIANBAO_CACHE_DIR")
-    page: Page = ocr.ocr_page(data, index, Path(cache) / "ocr" if cache else None)
+    page: Page = ocr.ocr_page(data, index, None)  # None: its cache under $NIANBAO_CACHE_DIR/ocr
     return page
 
 
