@@ -127,7 +127,7 @@ def _flush(run: list[tuple[str, float, float, float, float]], words: list[Word])
 
 
 def _rules(page, height: float) -> tuple[list[Rule], bool]:  # type: ignore[no-untyped-def]
-    """Ruling lines from stroked paths and thin filled rectangles; also whether the page has images."""
+    """Ruling lines from the page's paths; also whether the page has images."""
     import pypdfium2.raw as raw
 
     rules: list[Rule] = []
@@ -136,17 +136,56 @@ def _rules(page, height: float) -> tuple[list[Rule], bool]:  # type: ignore[no-u
     for obj in page.get_objects(max_depth=4):
         if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
             images = True
-        if obj.type != raw.FPDF_PAGEOBJ_PATH:
+        if obj.type != raw.FPDF_PAGEOBJ_PATH or len(rules) > MAX_RULES:
             continue
-        x0, b, x1, t = obj.get_bounds()
-        y0, y1 = height - t, height - b
         raw.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
-        thin = min(x1 - x0, y1 - y0) < THIN
-        if thin and (stroke.value or fill.value):
-            rules.append(_centre_line(x0, y0, x1, y1))
-        elif stroke.value:
-            rules += [Rule(x0, y0, x1, y0), Rule(x0, y1, x1, y1), Rule(x0, y0, x0, y1), Rule(x1, y0, x1, y1)]
+        for points, closed in _subpaths(obj, height):
+            rules += _path_rules(points, closed, bool(fill.value), bool(stroke.value))
     return rules, images
+
+
+def _subpaths(obj, height: float) -> list[tuple[list[tuple[float, float]], bool]]:  # type: ignore[no-untyped-def]
+    """The straight subpaths of a path object in page coordinates (origin top-left), each with
+    whether it is closed; subpaths with curves are left out (no rule is a curve)."""
+    import pypdfium2.raw as raw
+
+    m = obj.get_matrix()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    out: list[tuple[list[tuple[float, float]], bool]] = []
+    points: list[tuple[float, float]] = []
+    curved = closed = False
+    for i in range(min(raw.FPDFPath_CountSegments(obj.raw), 4 * MAX_RULES)):
+        seg = raw.FPDFPath_GetPathSegment(obj.raw, i)
+        raw.FPDFPathSegment_GetPoint(seg, x, y)
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == raw.FPDF_SEGMENT_MOVETO and points:
+            if not curved:
+                out.append((points, closed))
+            points, curved, closed = [], False, False
+        points.append((m.a * x.value + m.c * y.value + m.e, height - (m.b * x.value + m.d * y.value + m.f)))
+        curved = curved or kind == raw.FPDF_SEGMENT_BEZIERTO
+        closed = closed or bool(raw.FPDFPathSegment_GetClose(seg))
+    if points and not curved:
+        out.append((points, closed))
+    return out
+
+
+def _path_rules(points: list[tuple[float, float]], closed: bool, fill: bool, stroke: bool) -> list[Rule]:
+    """A thin rectangle (filled or stroked) is one line; a stroked rectangle its four edges; a
+    filled one that is not thin is shading (no rule); a stroked polyline its straight pieces."""
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+    rect = (closed or points[0] == points[-1]) and len(points) >= 4 and all(
+        abs(a[0] - b[0]) < 0.5 or abs(a[1] - b[1]) < 0.5 for a, b in zip(points, points[1:] + points[:1]))
+    if rect and min(x1 - x0, y1 - y0) < THIN:
+        return [_centre_line(x0, y0, x1, y1)] if fill or stroke else []
+    if not stroke:
+        return []
+    if rect:
+        return [Rule(x0, y0, x1, y0), Rule(x0, y1, x1, y1), Rule(x0, y0, x0, y1), Rule(x1, y0, x1, y1)]
+    pairs = list(zip(points, points[1:] + (points[:1] if closed else [])))
+    return [Rule(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])) for a, b in pairs
+            if (abs(a[0] - b[0]) < 0.5) != (abs(a[1] - b[1]) < 0.5)]
 
 
 def _centre_line(x0: float, y0: float, x1: float, y1: float) -> Rule:
