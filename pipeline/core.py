@@ -132,6 +132,18 @@ class Document:
         if not self.view:
             self.view = normalise(self.text)
 
+    def location(self, start: int) -> dict[str, Any]:
+        """Where the grid cell holding view offset `start` is in the original file ({} if nowhere)."""
+        if not self.locations or start in self.locations:
+            return self.locations.get(start, {})
+        for grid in self.grids:
+            if grid.start <= start < grid.end:
+                for row in grid.rows:
+                    cell = next((c for c in row if c.start <= start < c.end), None)
+                    if cell is not None:
+                        return self.locations.get(cell.start, {})
+        return {}
+
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         if self.view_map is None:
             return start, end

@@ -68,7 +68,7 @@ def build_record(doc: Document, sections: list[Section], tables: dict[str, Table
         for path, cell in table.cells.items():
             if cell.value is not None and cell.start is not None and cell.end is not None:
                 start, end = doc.to_source(cell.start, cell.end)
-                where = doc.locations.get(cell.start, {})  # the PDF page and box, or the .docx table cell
+                where = doc.location(cell.start)  # the PDF page and box, or the .docx table cell
                 provenance[path] = {"start": start, "end": end, **where}  # validated with the record
     if not any(t.found for t in tables.values()):
         findings.append(Finding(rule="tables.missing", severity="warning",

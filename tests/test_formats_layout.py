@@ -142,3 +142,12 @@ def test_rendering_is_the_source_text_and_hashes_the_file():
     doc = pages_to_document("t.pdf", b"file bytes", [page], "pdf")
     assert doc.text == "２０２３年\n" and doc.view == "2023年\n" and doc.view_map is None
     assert doc.kind == "pdf" and len(doc.sha256) == 64
+
+
+def test_location_of_an_offset_inside_a_cell():
+    xs, ys = [50, 150, 250], [100, 140]
+    words = [word("收费", 55, 105), word("40.35万元", 160, 112)]
+    doc = pages_to_document("t.pdf", b"t", [Page(1, W, H, words, grid_rules(xs, ys))], "pdf")
+    cell = doc.grids[0].rows[0][1]
+    assert doc.location(cell.start + 2) == doc.location(cell.start) == {"page": 1, "box": [150.0, 100.0, 250.0, 140.0]}
+    assert doc.location(0) == {"page": 1, "box": [50.0, 100.0, 150.0, 140.0]} and doc.location(cell.end + 5) == {}

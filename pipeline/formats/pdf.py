@@ -175,15 +175,16 @@ def _path_rules(points: list[tuple[float, float]], closed: bool, fill: bool, str
     filled one that is not thin is shading (no rule); a stroked polyline its straight pieces."""
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+    ring = list(zip(points, points[1:] + points[:1], strict=True))
     rect = (closed or points[0] == points[-1]) and len(points) >= 4 and all(
-        abs(a[0] - b[0]) < 0.5 or abs(a[1] - b[1]) < 0.5 for a, b in zip(points, points[1:] + points[:1]))
+        abs(a[0] - b[0]) < 0.5 or abs(a[1] - b[1]) < 0.5 for a, b in ring)
     if rect and min(x1 - x0, y1 - y0) < THIN:
         return [_centre_line(x0, y0, x1, y1)] if fill or stroke else []
     if not stroke:
         return []
     if rect:
         return [Rule(x0, y0, x1, y0), Rule(x0, y1, x1, y1), Rule(x0, y0, x0, y1), Rule(x1, y0, x1, y1)]
-    pairs = list(zip(points, points[1:] + (points[:1] if closed else [])))
+    pairs = ring if closed else ring[:-1]
     return [Rule(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])) for a, b in pairs
             if (abs(a[0] - b[0]) < 0.5) != (abs(a[1] - b[1]) < 0.5)]
 
