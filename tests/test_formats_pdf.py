@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 import io
 import json
 import sys
 import time
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as raw
 import pytest
 
 from pipeline.core import IngestError
@@ -136,3 +138,62 @@ def test_image_only_pdf_without_ocr_says_what_to_install(monkeypatch):
 def test_blank_pages_are_not_scans():
     doc = read_pdf("blank.pdf", _blank_pdf(2))
     assert doc.text == "" and doc.grids == []
+
+
+XS, YS = [50, 150, 250, 350], [100, 120, 140]  # a 2 x 3 grid, top-left origin
+
+
+def _drawn_pdf(style: str) -> bytes:
+    """One page: a shaded prose line, then a grid of digits drawn in `style`:
+    `one-path` (every rule a subpath of one stroked path), `cell-rects` (a stroked rectangle per
+    cell), `thin-fills` (each rule a thin filled rectangle, as Word draws borders)."""
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+
+    def add(obj, fill: bool, stroke: bool) -> None:  # type: ignore[no-untyped-def]
+        raw.FPDFPath_SetDrawMode(obj, int(fill), int(stroke))
+        raw.FPDFPage_InsertObject(page.raw, obj)
+
+    def text(s: str, x: float, top: float) -> None:
+        obj = raw.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", ctypes.c_float(10))
+        buf = ctypes.create_string_buffer((s + "\0").encode("utf-16-le"))
+        raw.FPDFText_SetText(obj, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+        raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, 842 - top - 10)
+        raw.FPDFPage_InsertObject(page.raw, obj)
+
+    add(raw.FPDFPageObj_CreateNewRect(50, 842 - 80, 450, 20), fill=True, stroke=False)  # shading
+    text("Report 2023", 55, 65)
+    if style == "one-path":
+        path = raw.FPDFPageObj_CreateNewPath(XS[0], 842 - YS[0])
+        for y in YS:
+            raw.FPDFPath_MoveTo(path, XS[0], 842 - y)
+            raw.FPDFPath_LineTo(path, XS[-1], 842 - y)
+        for x in XS:
+            raw.FPDFPath_MoveTo(path, x, 842 - YS[0])
+            raw.FPDFPath_LineTo(path, x, 842 - YS[-1])
+        add(path, fill=False, stroke=True)
+    elif style == "cell-rects":
+        for y0, y1 in zip(YS, YS[1:], strict=False):
+            for x0, x1 in zip(XS, XS[1:], strict=False):
+                add(raw.FPDFPageObj_CreateNewRect(x0, 842 - y1, x1 - x0, y1 - y0), fill=False, stroke=True)
+    else:
+        for y in YS:
+            add(raw.FPDFPageObj_CreateNewRect(XS[0], 842 - y - 0.5, XS[-1] - XS[0], 1), fill=True, stroke=False)
+        for x in XS:
+            add(raw.FPDFPageObj_CreateNewRect(x - 0.5, 842 - YS[-1], 1, YS[-1] - YS[0]), fill=True, stroke=False)
+    for r, row in enumerate([["A", "12", "3"], ["B", "0", "45"]]):
+        for c, value in enumerate(row):
+            text(value, XS[c] + 5, YS[r] + 5)
+    raw.FPDFPage_GenerateContent(page.raw)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("style", ["one-path", "cell-rects", "thin-fills"])
+def test_grids_however_drawn_and_shading_is_no_rule(style):
+    doc = read_pdf("drawn.pdf", _drawn_pdf(style))
+    assert [[c.text for c in row] for g in doc.grids for row in g.rows] == [["A", "12", "3"], ["B", "0", "45"]]
+    assert doc.text.splitlines()[0] == "Report 2023"
+    cell = doc.grids[0].rows[1][2]
+    assert doc.location(cell.start) == {"page": 1, "box": [250.0, 120.0, 350.0, 140.0]}
