@@ -143,44 +143,45 @@ def test_blank_pages_are_not_scans():
 XS, YS = [50, 150, 250, 350], [100, 120, 140]  # a 2 x 3 grid, top-left origin
 
 
-def _drawn_pdf(style: str) -> bytes:
+def _drawn_pdf(style: str, size: tuple[float, float] = (595, 842)) -> bytes:
     """One page: a shaded prose line, then a grid of digits drawn in `style`:
     `one-path` (every rule a subpath of one stroked path), `cell-rects` (a stroked rectangle per
     cell), `thin-fills` (each rule a thin filled rectangle, as Word draws borders)."""
     pdf = pdfium.PdfDocument.new()
-    page = pdf.new_page(595, 842)
+    page = pdf.new_page(*size)
+    page_h = size[1]
 
     def add(obj, fill: bool, stroke: bool) -> None:  # type: ignore[no-untyped-def]
         raw.FPDFPath_SetDrawMode(obj, int(fill), int(stroke))
         raw.FPDFPage_InsertObject(page.raw, obj)
 
-    def text(s: str, x: float, top: float) -> None:
+    def text(s: str, x: float, y: float) -> None:
         obj = raw.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", ctypes.c_float(10))
         buf = ctypes.create_string_buffer((s + "\0").encode("utf-16-le"))
         raw.FPDFText_SetText(obj, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
-        raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, 842 - top - 10)
+        raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, page_h - y - 10)
         raw.FPDFPage_InsertObject(page.raw, obj)
 
-    add(raw.FPDFPageObj_CreateNewRect(50, 842 - 80, 450, 20), fill=True, stroke=False)  # shading
+    add(raw.FPDFPageObj_CreateNewRect(50, page_h - 80, 450, 20), fill=True, stroke=False)  # shading
     text("Report 2023", 55, 65)
     if style == "one-path":
-        path = raw.FPDFPageObj_CreateNewPath(XS[0], 842 - YS[0])
+        path = raw.FPDFPageObj_CreateNewPath(XS[0], page_h - YS[0])
         for y in YS:
-            raw.FPDFPath_MoveTo(path, XS[0], 842 - y)
-            raw.FPDFPath_LineTo(path, XS[-1], 842 - y)
+            raw.FPDFPath_MoveTo(path, XS[0], page_h - y)
+            raw.FPDFPath_LineTo(path, XS[-1], page_h - y)
         for x in XS:
-            raw.FPDFPath_MoveTo(path, x, 842 - YS[0])
-            raw.FPDFPath_LineTo(path, x, 842 - YS[-1])
+            raw.FPDFPath_MoveTo(path, x, page_h - YS[0])
+            raw.FPDFPath_LineTo(path, x, page_h - YS[-1])
         add(path, fill=False, stroke=True)
     elif style == "cell-rects":
         for y0, y1 in zip(YS, YS[1:], strict=False):
             for x0, x1 in zip(XS, XS[1:], strict=False):
-                add(raw.FPDFPageObj_CreateNewRect(x0, 842 - y1, x1 - x0, y1 - y0), fill=False, stroke=True)
+                add(raw.FPDFPageObj_CreateNewRect(x0, page_h - y1, x1 - x0, y1 - y0), fill=False, stroke=True)
     else:
         for y in YS:
-            add(raw.FPDFPageObj_CreateNewRect(XS[0], 842 - y - 0.5, XS[-1] - XS[0], 1), fill=True, stroke=False)
+            add(raw.FPDFPageObj_CreateNewRect(XS[0], page_h - y - 0.5, XS[-1] - XS[0], 1), fill=True, stroke=False)
         for x in XS:
-            add(raw.FPDFPageObj_CreateNewRect(x - 0.5, 842 - YS[-1], 1, YS[-1] - YS[0]), fill=True, stroke=False)
+            add(raw.FPDFPageObj_CreateNewRect(x - 0.5, page_h - YS[-1], 1, YS[-1] - YS[0]), fill=True, stroke=False)
     for r, row in enumerate([["A", "12", "3"], ["B", "0", "45"]]):
         for c, value in enumerate(row):
             text(value, XS[c] + 5, YS[r] + 5)
@@ -188,6 +189,28 @@ def _drawn_pdf(style: str) -> bytes:
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
+
+
+def _landscape_stored_rotated() -> bytes:
+    """The `one-path` page drawn on an 842 x 595 landscape page, then stored as Word does: a portrait
+    page whose content is turned a quarter and whose /Rotate 90 turns it back upright."""
+    pdf = pdfium.PdfDocument(_drawn_pdf("one-path", size=(842, 595)))
+    page = pdf[0]
+    for obj in list(page.get_objects()):
+        obj.transform(pdfium.PdfMatrix(0, 1, -1, 0, 595, 0))  # displayed (X, Y) -> stored (595 - Y, X)
+    page.set_mediabox(0, 0, 595, 842)
+    page.set_rotation(90)
+    page.gen_content()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_a_rotated_landscape_page_reads_upright():
+    doc = read_pdf("landscape.pdf", _landscape_stored_rotated())
+    assert [[c.text for c in row] for g in doc.grids for row in g.rows] == [["A", "12", "3"], ["B", "0", "45"]]
+    assert doc.text.splitlines()[0] == "Report 2023"
+    assert doc.location(doc.grids[0].rows[1][2].start)["box"] == pytest.approx([250.0, 120.0, 350.0, 140.0], abs=0.1)
 
 
 @pytest.mark.parametrize("style", ["one-path", "cell-rects", "thin-fills"])

@@ -56,12 +56,13 @@ def read_pages(name: str, data: bytes) -> list[Page]:
 def _page(name: str, data: bytes, pdf, index: int) -> Page:  # type: ignore[no-untyped-def]
     page = pdf[index]
     try:
-        width, height = page.get_size()
-        rules, images = _rules(page, height)
+        width, height = page.get_size()  # as displayed (rotation applied)
+        view = _Display(page.get_rotation(), width, height)
+        rules, images = _rules(page, view)
         textpage = page.get_textpage()
         try:
             verticals = [r for r in rules if not r.horizontal] if len(rules) <= MAX_RULES else []
-            words = _words(textpage, height, verticals)
+            words = _words(textpage, view, verticals)
         finally:
             textpage.close()
     finally:
@@ -81,7 +82,7 @@ def _ocr(name: str, data: bytes, index: int) -> Page:
     return page
 
 
-def _words(textpage, height: float, verticals: list[Rule]) -> list[Word]:  # type: ignore[no-untyped-def]
+def _words(textpage, view: _Display, verticals: list[Rule]) -> list[Word]:  # type: ignore[no-untyped-def]
     """Runs of characters on one baseline; a run ends at a space, a line change, a gap wider than a
     glyph, or a vertical rule between two characters (two table cells)."""
     import pypdfium2.raw as raw
@@ -98,7 +99,8 @@ def _words(textpage, height: float, verticals: list[Rule]) -> list[Word]:  # typ
             _flush(run, words)
             continue
         raw.FPDFText_GetCharBox(textpage.raw, i, left, right, bottom, top)
-        box = (ch, left.value, height - top.value, right.value, height - bottom.value)
+        x0, y0, x1, y1 = view.box(left.value, bottom.value, right.value, top.value)
+        box = (ch, x0, y0, x1, y1)
         if run and (_breaks(run[-1], box) or _ruled(run[-1], box, verticals)):
             _flush(run, words)
         run.append(box)
@@ -126,7 +128,7 @@ def _flush(run: list[tuple[str, float, float, float, float]], words: list[Word])
     run.clear()
 
 
-def _rules(page, height: float) -> tuple[list[Rule], bool]:  # type: ignore[no-untyped-def]
+def _rules(page, view: _Display) -> tuple[list[Rule], bool]:  # type: ignore[no-untyped-def]
     """Ruling lines from the page's paths; also whether the page has images."""
     import pypdfium2.raw as raw
 
@@ -139,12 +141,12 @@ def _rules(page, height: float) -> tuple[list[Rule], bool]:  # type: ignore[no-u
         if obj.type != raw.FPDF_PAGEOBJ_PATH or len(rules) > MAX_RULES:
             continue
         raw.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
-        for points, closed in _subpaths(obj, height):
+        for points, closed in _subpaths(obj, view):
             rules += _path_rules(points, closed, bool(fill.value), bool(stroke.value))
     return rules, images
 
 
-def _subpaths(obj, height: float) -> list[tuple[list[tuple[float, float]], bool]]:  # type: ignore[no-untyped-def]
+def _subpaths(obj, view: _Display) -> list[tuple[list[tuple[float, float]], bool]]:  # type: ignore[no-untyped-def]
     """The straight subpaths of a path object in page coordinates (origin top-left), each with
     whether it is closed; subpaths with curves are left out (no rule is a curve)."""
     import pypdfium2.raw as raw
@@ -162,7 +164,7 @@ def _subpaths(obj, height: float) -> list[tuple[list[tuple[float, float]], bool]
             if not curved:
                 out.append((points, closed))
             points, curved, closed = [], False, False
-        points.append((m.a * x.value + m.c * y.value + m.e, height - (m.b * x.value + m.d * y.value + m.f)))
+        points.append(view.point(m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f))
         curved = curved or kind == raw.FPDF_SEGMENT_BEZIERTO
         closed = closed or bool(raw.FPDFPathSegment_GetClose(seg))
     if points and not curved:
@@ -187,6 +189,28 @@ def _path_rules(points: list[tuple[float, float]], closed: bool, fill: bool, str
     pairs = ring if closed else ring[:-1]
     return [Rule(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])) for a, b in pairs
             if (abs(a[0] - b[0]) < 0.5) != (abs(a[1] - b[1]) < 0.5)]
+
+
+class _Display:
+    """PDF user space (origin bottom-left, before the page's /Rotate) to the page as displayed
+    (origin top-left, y down): a landscape page stored as a rotated portrait one reads upright."""
+
+    def __init__(self, rotation: int, width: float, height: float) -> None:
+        self.rotation = rotation % 360
+        self.w, self.h = (height, width) if self.rotation in (90, 270) else (width, height)  # unrotated
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        if self.rotation == 90:
+            return y, x
+        if self.rotation == 180:
+            return self.w - x, y
+        if self.rotation == 270:
+            return self.h - y, self.w - x
+        return x, self.h - y
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        (ax, ay), (bx, by) = self.point(left, bottom), self.point(right, top)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
 def _centre_line(x0: float, y0: float, x1: float, y1: float) -> Rule:
