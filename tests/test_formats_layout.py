@@ -151,3 +151,26 @@ def test_location_of_an_offset_inside_a_cell():
     cell = doc.grids[0].rows[0][1]
     assert doc.location(cell.start + 2) == doc.location(cell.start) == {"page": 1, "box": [150.0, 100.0, 250.0, 140.0]}
     assert doc.location(0) == {"page": 1, "box": [50.0, 100.0, 150.0, 140.0]} and doc.location(cell.end + 5) == {}
+
+
+def test_continued_table_with_its_header_repeated_reads_through():
+    from pipeline.extract import extract_document
+
+    xs = [50, 200, 300, 400, 500]
+    head = ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+
+    def row(values, y):
+        return [word(v, x + 5, y + 3) for v, x in zip(values, xs, strict=False) if v]
+
+    band = {("v", 0, 1), ("v", 0, 2), ("v", 0, 3)}
+    first = Page(1, W, H, [word("二、主动公开政府信息情况", 50, 600), *row(["第二十条第（一）项"], 705), *row(head, 725),
+                           *row(["规章", "2", "0", "31"], 745)], grid_rules(xs, [700, 720, 740, 760], skip=band))
+    second = Page(2, W, H, [*row(head, 85), *row(["行政规范性文件", "7", "5", "140"], 105),
+                            word("三、收到和处理政府信息公开申请情况", 50, 200)], grid_rules(xs, [80, 100, 120]))
+    doc = pages_to_document("t.pdf", b"t", [first, second], "pdf")
+    assert len(doc.grids) == 1 and len(doc.grids[0].rows) == 5
+    record = extract_document(doc)
+    assert record.active_disclosure is not None
+    ad = record.model_dump(mode="json")["active_disclosure"]
+    assert ad["regulations"] == {"issued": 2, "repealed": 0, "in_force": 31}
+    assert ad["normative_documents"] == {"issued": 7, "repealed": 5, "in_force": 140}

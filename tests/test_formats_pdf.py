@@ -220,3 +220,22 @@ def test_grids_however_drawn_and_shading_is_no_rule(style):
     assert doc.text.splitlines()[0] == "Report 2023"
     cell = doc.grids[0].rows[1][2]
     assert doc.location(cell.start) == {"page": 1, "box": [250.0, 120.0, 350.0, 140.0]}
+
+
+def test_the_command_reads_a_folder_of_originals_and_goes_on_after_a_bad_one(tmp_path):
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(REAL / "hzq_2023.pdf", folder)
+    (folder / "locked.pdf").write_bytes((BAD / "encrypted.pdf").read_bytes())
+    result = CliRunner().invoke(app, ["extract", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "locked.pdf: ERROR (ingest)" in result.output and "encrypted" in result.output
+    assert "hzq_2023.pdf: template 2021" in result.output
+    record = json.loads((tmp_path / "out" / "hzq_2023.json").read_text(encoding="utf-8"))
+    assert record["source"]["format"] == "pdf" and record["review_litigation"]["review"]["upheld"] == 10
