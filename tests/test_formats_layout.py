@@ -174,3 +174,10 @@ def test_continued_table_with_its_header_repeated_reads_through():
     ad = record.model_dump(mode="json")["active_disclosure"]
     assert ad["regulations"] == {"issued": 2, "repealed": 0, "in_force": 31}
     assert ad["normative_documents"] == {"issued": 7, "repealed": 5, "in_force": 140}
+
+
+def test_a_wrap_between_latin_words_or_digits_keeps_a_space():
+    words = [Word("本机关电子邮箱为", 50, 100, 130, 110), Word("gov", 130, 100, 300, 110),  # runs to the margin
+             Word("zwgk.example.com。", 50, 120, 220, 130)]
+    doc = pages_to_document("t.pdf", b"t", [Page(1, W, H, words, [])], "pdf")
+    assert doc.text == "本机关电子邮箱为gov zwgk.example.com。\n"

@@ -10,12 +10,12 @@ column (1-based, on the expanded grid).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import zipfile
 from typing import Any
 
-from pipeline.core import Document, Grid, GridCell, IngestError, normalise
+from pipeline.core import Document, IngestError
+from pipeline.formats.render import Rendering, glue
 
 MAX_UNZIPPED = 200 * 1024 * 1024  # all members together, as declared in the zip directory
 MAX_MEMBERS = 5000
@@ -36,9 +36,7 @@ def read_docx(name: str, data: bytes) -> Document:
         raise IngestError(f"{name}: damaged Word .docx ({type(exc).__name__}: {exc})", path=name) from exc
     writer = _Writer()
     _blocks(body, writer)
-    text = "".join(writer.parts)
-    return Document(name=name, text=text, sha256=hashlib.sha256(data).hexdigest(), kind="docx",
-                    view=normalise(text), grids=writer.grids, locations=writer.locations)
+    return writer.document(name, data, "docx")
 
 
 def _blocks(parent: Any, writer: _Writer) -> None:
@@ -48,7 +46,7 @@ def _blocks(parent: Any, writer: _Writer) -> None:
         if tag == "p":
             writer.add(_para_text(child) + "\n")
         elif tag == "tbl":
-            writer.table(child)
+            writer.word_table(child)
         elif tag in ("sdt", "sdtContent"):
             _blocks(child, writer)
 
@@ -87,8 +85,7 @@ def _cell_text(tc: Any) -> str:
     parts = [_para_text(p) for p in tc.iter() if p.tag.rsplit("}", 1)[-1] == "p"]
     out = ""
     for part in (p for p in parts if p):
-        glue = " " if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum() else ""
-        out += glue + part
+        out = glue(out, part)
     return out
 
 
@@ -110,32 +107,8 @@ def _expand(tbl: Any) -> list[list[tuple[str, bool]]]:
     return [r + [("", False)] * (width - len(r)) for r in rows]
 
 
-class _Writer:
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.size = 0
-        self.grids: list[Grid] = []
-        self.locations: dict[int, dict[str, Any]] = {}
-
-    def add(self, s: str) -> None:
-        self.parts.append(s)
-        self.size += len(s)
-
-    def table(self, tbl: Any) -> None:
+class _Writer(Rendering):
+    def word_table(self, tbl: Any) -> None:
         number = len(self.grids) + 1
-        start = self.size
-        rows: list[tuple[GridCell, ...]] = []
-        for r, row in enumerate(_expand(tbl), start=1):
-            cells = []
-            for c, (text, spanned) in enumerate(row, start=1):
-                if c > 1:
-                    self.add("\t")
-                begin = self.size
-                if not spanned:
-                    self.add(text)
-                    if text:
-                        self.locations[begin] = {"table": number, "row": r, "col": c}
-                cells.append(GridCell(normalise(text), begin, self.size, spanned))
-            self.add("\n")
-            rows.append(tuple(cells))
-        self.grids.append(Grid(start, self.size, tuple(rows)))
+        self.table([[(text, spanned, {"table": number, "row": r, "col": c}) for c, (text, spanned) in enumerate(row, 1)]
+                    for r, row in enumerate(_expand(tbl), 1)])

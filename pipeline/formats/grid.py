@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.formats.page import Rule, Word
+from pipeline.formats.render import glue
 
 TOL = 3.0  # points: a rule reaching this close to a point covers it
 MERGE = 4.0  # points: rule positions this close are one boundary (double lines, a page seam)
@@ -103,7 +104,7 @@ def join_words(words: list[Word]) -> str:
     out = ""
     for line in lines_of(words):
         for w in line:
-            out = _glue(out, w.text.strip())
+            out = glue(out, w.text.strip())
     return out
 
 
@@ -120,12 +121,6 @@ def lines_of(words: list[Word]) -> list[list[Word]]:
                 continue
         lines.append([w])
     return [sorted(line, key=lambda w: w.x0) for line in lines]
-
-
-def _glue(left: str, right: str) -> str:
-    if left and right and left[-1].isascii() and left[-1].isalnum() and right[0].isascii() and right[0].isalnum():
-        return f"{left} {right}"
-    return left + right
 
 
 def _stack(pieces: list[Piece]) -> tuple[list[Rule], list[Word], list[tuple[float, int, float]]]:

@@ -14,15 +14,14 @@ Each table row is one line of tab-separated cells, like an HTML table (`html_ren
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
-from pipeline.core import Document, Grid, GridCell, normalise
+from pipeline.core import Document
 from pipeline.formats.grid import Piece, Table, build_table, find_pieces, lines_of
 from pipeline.formats.page import Page, Rule, Word
+from pipeline.formats.render import Rendering, spacer
 
 MARGIN = 0.1  # top and bottom tenth of a page: where running headers and page numbers live
 _FURNITURE = re.compile(r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
@@ -71,16 +70,14 @@ def pages_to_document(name: str, data: bytes, pages: list[Page], kind: str) -> D
         if isinstance(item[0], Piece):
             table = build_table(item)  # type: ignore[arg-type]
             if table is not None:
-                out.table(table)
+                out.grid(table)
                 continue
             for piece in item:
                 assert isinstance(piece, Piece)
                 out.lines([_Line(piece.page, ln) for ln in lines_of(piece.words)])
         else:
             out.lines(item)  # type: ignore[arg-type]
-    text = "".join(out.parts)
-    return Document(name=name, text=text, sha256=hashlib.sha256(data).hexdigest(), kind=kind,  # type: ignore[arg-type]
-                    view=normalise(text), grids=out.grids, locations=out.locations)
+    return out.document(name, data, kind)
 
 
 def _group(blocks: list[Block]) -> list[list[Piece] | list[_Line]]:
@@ -105,48 +102,26 @@ def _continues(a: Piece, b: Piece, before: Block) -> bool:
     return (before is a and b.page == a.page + 1 and abs(a.x0 - b.x0) <= _EDGE and abs(a.x1 - b.x1) <= _EDGE)
 
 
-class _Writer:
+class _Writer(Rendering):
     def __init__(self, ruled: set[int]) -> None:
+        super().__init__()
         self.ruled = ruled  # pages with drawn rules: their tables are grids, their prose has no tabs
-        self.parts: list[str] = []
-        self.size = 0
-        self.grids: list[Grid] = []
-        self.locations: dict[int, dict[str, Any]] = {}
-        self.margins: dict[int, tuple[float, float]] = {}
-
-    def add(self, s: str) -> None:
-        self.parts.append(s)
-        self.size += len(s)
 
     def lines(self, lines: list[_Line]) -> None:
         left = min((ln.x0 for ln in lines), default=0.0)
         right = max((ln.x1 for ln in lines), default=0.0)
         for i, line in enumerate(lines):
-            self.add(_line_text(line.words, tabbed=line.page not in self.ruled))
+            text = _line_text(line.words, tabbed=line.page not in self.ruled)
+            self.add(spacer(self.parts[-1] if self.parts else "", text) + text)  # after a joined line
             nxt = lines[i + 1] if i + 1 < len(lines) else None
-            joined = (nxt is not None and "\t" not in self.parts[-1] and line.x1 >= right - 1.5 * line.size
+            joined = (nxt is not None and "\t" not in text and line.x1 >= right - 1.5 * line.size
                       and nxt.x0 <= left + 0.8 * nxt.size and nxt.page in (line.page, line.page + 1)
                       and not _HEADING.match(_line_text(nxt.words, tabbed=False)))
             if not joined:
                 self.add("\n")
 
-    def table(self, table: Table) -> None:
-        start = self.size
-        rows: list[tuple[GridCell, ...]] = []
-        for row in table.rows:
-            cells = []
-            for j, cell in enumerate(row):
-                if j:
-                    self.add("\t")
-                begin = self.size
-                if not cell.spanned:
-                    self.add(cell.text)
-                    if cell.text:
-                        self.locations[begin] = {"page": cell.page, "box": list(cell.box)}
-                cells.append(GridCell(normalise(cell.text), begin, self.size, cell.spanned))
-            self.add("\n")
-            rows.append(tuple(cells))
-        self.grids.append(Grid(start, self.size, tuple(rows)))
+    def grid(self, table: Table) -> None:
+        self.table([[(c.text, c.spanned, {"page": c.page, "box": list(c.box)}) for c in row] for row in table.rows])
 
 
 def _line_text(words: list[Word], tabbed: bool) -> str:
