@@ -135,6 +135,23 @@ def test_image_only_pdf_without_ocr_says_what_to_install(monkeypatch):
     assert err.value.data["page"] == 1
 
 
+def test_a_text_layer_without_chinese_goes_to_ocr_or_says_so(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pipeline.formats.ocr", None)
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    for i in range(30):  # 30 lines of Latin text: what a font without a Unicode map often extracts as
+        obj = raw.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", ctypes.c_float(10))
+        buf = ctypes.create_string_buffer("Ghfk3 Tpq8r Lmz0w\0".encode("utf-16-le"))
+        raw.FPDFText_SetText(obj, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+        raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 50, 800 - 15 * i)
+        raw.FPDFPage_InsertObject(page.raw, obj)
+    raw.FPDFPage_GenerateContent(page.raw)
+    out = io.BytesIO()
+    pdf.save(out)
+    with pytest.raises(IngestError, match="no Chinese characters.*rapidocr-onnxruntime"):
+        read_pdf("garbled.pdf", out.getvalue())
+
+
 def test_blank_pages_are_not_scans():
     doc = read_pdf("blank.pdf", _blank_pdf(2))
     assert doc.text == "" and doc.grids == []

@@ -19,8 +19,9 @@ from pipeline.formats.layout import pages_to_document
 from pipeline.formats.page import Page, Rule, Word
 
 MAX_PAGES = 80  # a 年报 is 3-40 pages; a longer PDF is not one report (and OCR of it would take hours)
+GARBLED_MIN = 200  # characters: a text layer this long with no Chinese in it is not read as text
 THIN = 3.0  # points: a filled rectangle thinner than this is a drawn line
-OCR_HINT = "scanned PDF (pages without a text layer): OCR needs rapidocr-onnxruntime (pip install rapidocr-onnxruntime)"
+OCR_HINT = "reading it needs OCR: pip install rapidocr-onnxruntime"
 
 
 def read_pdf(name: str, data: bytes) -> Document:
@@ -46,11 +47,21 @@ def read_pages(name: str, data: bytes) -> list[Page]:
         if count > MAX_PAGES:
             raise IngestError(f"{name}: {count} pages is over the {MAX_PAGES}-page limit for one report",
                               path=name, pages=count)
-        return [_page(name, data, pdf, i) for i in range(count)]
+        pages = [_page(name, data, pdf, i) for i in range(count)]
     except pdfium.PdfiumError as exc:
         raise IngestError(f"{name}: damaged PDF page ({exc})", path=name) from exc
     finally:
         pdf.close()
+    if _garbled(pages):
+        return [_ocr(name, data, p.number - 1, "its text layer has no Chinese characters (fonts without a "
+                     "Unicode map, or not a 年报)") if not p.ocr else p for p in pages]
+    return pages
+
+
+def _garbled(pages: list[Page]) -> bool:
+    """A text layer of some length without one Chinese character: unmapped fonts (or no 年报)."""
+    text = "".join(w.text for p in pages if not p.ocr for w in p.words)
+    return len(text) >= GARBLED_MIN and not any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _page(name: str, data: bytes, pdf, index: int) -> Page:  # type: ignore[no-untyped-def]
@@ -72,12 +83,12 @@ def _page(name: str, data: bytes, pdf, index: int) -> Page:  # type: ignore[no-u
     return Page(number=index + 1, width=width, height=height, words=words, rules=rules)
 
 
-def _ocr(name: str, data: bytes, index: int) -> Page:
+def _ocr(name: str, data: bytes, index: int, why: str = "") -> Page:
     try:
         ocr = importlib.import_module("pipeline.formats.ocr")
     except ImportError as exc:
-        raise IngestError(f"{name}: page {index + 1} has no text layer; {OCR_HINT}", path=name,
-                          page=index + 1) from exc
+        why = why or f"scanned PDF: page {index + 1} has no text layer"
+        raise IngestError(f"{name}: {why}; {OCR_HINT}", path=name, page=index + 1) from exc
     page: Page = ocr.ocr_page(data, index, None)  # None: its cache under $NIANBAO_CACHE_DIR/ocr
     return page
 
