@@ -186,3 +186,19 @@ def test_paragraphs_inside_content_controls_are_read():
     out = io.BytesIO()
     d.save(out)
     assert read_docx("t.docx", out.getvalue()).text == "一、总体情况\n二、主动公开政府信息情况\n"
+
+
+def test_a_layout_table_holding_the_report_is_read_as_blocks():
+    d = docx.Document()
+    frame = d.add_table(rows=1, cols=1).cell(0, 0)
+    frame.paragraphs[0].text = "四、政府信息公开行政复议、行政诉讼情况"
+    inner = frame.add_table(rows=1, cols=3)
+    for c, v in enumerate(["行政复议", "3", "1"]):
+        inner.cell(0, c).text = v
+    frame.add_paragraph("五、存在的主要问题及改进情况")
+    out = io.BytesIO()
+    d.save(out)
+    doc = read_docx("framed.docx", out.getvalue())
+    # python-docx, like Word, keeps an empty paragraph after a table inside a cell
+    assert doc.text == "四、政府信息公开行政复议、行政诉讼情况\n行政复议\t3\t1\n\n五、存在的主要问题及改进情况\n"
+    assert len(doc.grids) == 1 and doc.location(doc.grids[0].rows[0][1].start) == {"table": 1, "row": 1, "col": 2}

@@ -40,11 +40,16 @@ def read_docx(name: str, data: bytes) -> Document:
 
 
 def _blocks(parent: Any, writer: _Writer) -> None:
-    """Paragraphs and tables in document order, also inside content controls (`w:sdt`)."""
+    """Paragraphs and tables in document order, also inside content controls (`w:sdt`) and inside a
+    table used for page layout (one that holds other tables: its cells are read as blocks)."""
     for child in parent.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             writer.add(_para_text(child) + "\n")
+        elif tag == "tbl" and any(t is not child for t in child.iter(child.tag)):
+            for cell in child.iter(f"{child.tag[:-3]}tc"):  # a layout table holding tables: its cells' blocks
+                if cell.getparent().getparent() is child:
+                    _blocks(cell, writer)
         elif tag == "tbl":
             writer.word_table(child)
         elif tag in ("sdt", "sdtContent"):
