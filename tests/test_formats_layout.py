@@ -181,3 +181,15 @@ def test_a_wrap_between_latin_words_or_digits_keeps_a_space():
              Word("zwgk.example.com。", 50, 120, 220, 130)]
     doc = pages_to_document("t.pdf", b"t", [Page(1, W, H, words, [])], "pdf")
     assert doc.text == "本机关电子邮箱为gov zwgk.example.com。\n"
+
+
+@pytest.mark.parametrize("lines,text", [
+    pytest.param(["113", "6"], "1136", id="number-wrapped"),
+    pytest.param(["7730.", "28万元"], "7730.28万元", id="amount-wrapped"),
+    pytest.param(["Open", "data"], "Open data", id="latin-words"),
+    pytest.param(["其他法律行政法规", "禁止公开"], "其他法律行政法规禁止公开", id="chinese"),
+])
+def test_a_cell_wrapped_over_lines_joins_as_written(lines, text):
+    words = [word(t, 55, 105 + 12 * i) for i, t in enumerate(lines)]
+    doc = pages_to_document("t.pdf", b"t", [Page(1, W, H, words, grid_rules([50, 250, 300], [100, 140]))], "pdf")
+    assert doc.grids[0].rows[0][0].text == text

@@ -100,12 +100,33 @@ def build_table(pieces: list[Piece]) -> Table | None:
 
 
 def join_words(words: list[Word]) -> str:
-    """Words of one cell or one line in reading order: lines top to bottom, words left to right."""
+    """Words of one cell in reading order: lines top to bottom, joined as a wrapped line is
+    (no space, unless between two Latin letters), words in a line as `line_text` spaces them."""
     out = ""
     for line in lines_of(words):
-        for w in line:
-            out = glue(out, w.text.strip())
+        out = glue(out, line_text(line))
     return out
+
+
+def line_text(words: list[Word], tabbed: bool = False) -> str:
+    """One line's words left to right: a space where the gap reads as one, a tab (`tabbed`: a page
+    without rules, where columns are only gaps) where it is wider than two glyphs."""
+    out = ""
+    prev: Word | None = None
+    for w in words:
+        if prev is not None:
+            gap, size = w.x0 - prev.x1, max(prev.y1 - prev.y0, w.y1 - w.y0, 1.0)
+            out += "\t" if tabbed and gap > 2 * size else " " if gap > _space(prev.text, w.text) * size else ""
+        out += w.text.strip()
+        prev = w
+    return out
+
+
+def _space(left: str, right: str) -> float:
+    """The gap (in glyph heights) that reads as a space: small between Latin letters or digits,
+    a full glyph between Chinese characters (justified lines spread them apart)."""
+    latin = left.rstrip()[-1:].isascii() and right.lstrip()[:1].isascii()
+    return 0.2 if latin else 1.0
 
 
 def lines_of(words: list[Word]) -> list[list[Word]]:

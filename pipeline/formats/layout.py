@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.core import Document
-from pipeline.formats.grid import Piece, Table, build_table, find_pieces, lines_of
+from pipeline.formats.grid import Piece, Table, build_table, find_pieces, line_text, lines_of
 from pipeline.formats.page import Page, Rule, Word
 from pipeline.formats.render import Rendering, spacer
 
@@ -111,36 +111,17 @@ class _Writer(Rendering):
         left = min((ln.x0 for ln in lines), default=0.0)
         right = max((ln.x1 for ln in lines), default=0.0)
         for i, line in enumerate(lines):
-            text = _line_text(line.words, tabbed=line.page not in self.ruled)
+            text = line_text(line.words, tabbed=line.page not in self.ruled)
             self.add(spacer(self.parts[-1] if self.parts else "", text) + text)  # after a joined line
             nxt = lines[i + 1] if i + 1 < len(lines) else None
             joined = (nxt is not None and "\t" not in text and line.x1 >= right - 1.5 * line.size
                       and nxt.x0 <= left + 0.8 * nxt.size and nxt.page in (line.page, line.page + 1)
-                      and not _HEADING.match(_line_text(nxt.words, tabbed=False)))
+                      and not _HEADING.match(line_text(nxt.words, tabbed=False)))
             if not joined:
                 self.add("\n")
 
     def grid(self, table: Table) -> None:
         self.table([[(c.text, c.spanned, {"page": c.page, "box": list(c.box)}) for c in row] for row in table.rows])
-
-
-def _line_text(words: list[Word], tabbed: bool) -> str:
-    out = ""
-    prev: Word | None = None
-    for w in words:
-        if prev is not None:
-            gap, size = w.x0 - prev.x1, max(prev.y1 - prev.y0, w.y1 - w.y0, 1.0)
-            out += "\t" if tabbed and gap > 2 * size else " " if gap > _space(prev.text, w.text) * size else ""
-        out += w.text.strip()
-        prev = w
-    return out
-
-
-def _space(left: str, right: str) -> float:
-    """The gap (in glyph heights) that reads as a space: small between Latin letters or digits,
-    a full glyph between Chinese characters (justified lines spread them apart)."""
-    latin = left.rstrip()[-1:].isascii() and right.lstrip()[:1].isascii()
-    return 0.2 if latin else 1.0
 
 
 def _normal(r: Rule) -> Rule:

@@ -16,10 +16,10 @@ CellOut = tuple[str, bool, dict[str, Any]]  # text, spanned, where the cell is i
 
 
 def spacer(left: str, right: str) -> str:
-    """What goes between two pieces of one line or cell: a space between two Latin letters or
-    digits, nothing around Chinese (a line wrapped inside a word or number needs none)."""
+    """What goes where a line wraps: a space between two Latin letters (a wrap between words),
+    nothing else (Chinese has no spaces; a number or an address wrapped is one run)."""
     a, b = left[-1:], right[:1]
-    return " " if a.isascii() and a.isalnum() and b.isascii() and b.isalnum() else ""
+    return " " if a.isascii() and a.isalpha() and b.isascii() and b.isalpha() else ""
 
 
 def glue(left: str, right: str) -> str:
