@@ -202,3 +202,34 @@ def test_a_layout_table_holding_the_report_is_read_as_blocks():
     # python-docx, like Word, keeps an empty paragraph after a table inside a cell
     assert doc.text == "四、政府信息公开行政复议、行政诉讼情况\n行政复议\t3\t1\n\n五、存在的主要问题及改进情况\n"
     assert len(doc.grids) == 1 and doc.location(doc.grids[0].rows[0][1].start) == {"table": 1, "row": 1, "col": 2}
+
+
+def _numbered(paragraphs: list[tuple[str, int | None]]) -> bytes:
+    """A .docx whose headings are Word list numbers: level 0 `一、`, level 1 `（一）` (chineseCounting)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f"<w:abstractNum {nsdecls('w')} w:abstractNumId='90'>"
+        "<w:lvl w:ilvl='0'><w:start w:val='1'/><w:numFmt w:val='chineseCounting'/><w:lvlText w:val='%1、'/></w:lvl>"
+        "<w:lvl w:ilvl='1'><w:start w:val='1'/><w:numFmt w:val='chineseCounting'/><w:lvlText w:val='（%2）'/></w:lvl>"
+        "</w:abstractNum>"))
+    numbering.append(parse_xml(f"<w:num {nsdecls('w')} w:numId='90'><w:abstractNumId w:val='90'/></w:num>"))
+    for text, level in paragraphs:
+        p = d.add_paragraph(text)
+        if level is not None:
+            p._p.get_or_add_pPr().append(parse_xml(
+                f"<w:numPr {nsdecls('w')}><w:ilvl w:val='{level}'/><w:numId w:val='90'/></w:numPr>"))
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def test_automatic_list_numbers_are_written_out():
+    data = _numbered([("总体情况", 0), ("主动公开情况", 1), ("依申请公开情况", 1), ("本年收到申请21件。", None),
+                      ("主动公开政府信息情况", 0), ("规章", 1)])
+    assert read_docx("numbered.docx", data).text.splitlines() == [
+        "一、总体情况", "（一）主动公开情况", "（二）依申请公开情况", "本年收到申请21件。", "二、主动公开政府信息情况",
+        "（一）规章"]

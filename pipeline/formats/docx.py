@@ -15,6 +15,7 @@ import zipfile
 from typing import Any
 
 from pipeline.core import Document, IngestError
+from pipeline.formats.numbering import Numbering
 from pipeline.formats.render import Rendering, glue
 
 MAX_UNZIPPED = 200 * 1024 * 1024  # all members together, as declared in the zip directory
@@ -29,12 +30,14 @@ def read_docx(name: str, data: bytes) -> Document:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        body = docx.Document(io.BytesIO(data)).element.body
+        word = docx.Document(io.BytesIO(data))
+        body = word.element.body
+        numbering = Numbering(_part(word, "numbering"), _part(word, "styles"))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise IngestError(f"{name}: not a readable Word .docx ({type(exc).__name__}: {exc})", path=name) from exc
     except Exception as exc:  # lxml and python-docx raise many kinds on damaged XML
         raise IngestError(f"{name}: damaged Word .docx ({type(exc).__name__}: {exc})", path=name) from exc
-    writer = _Writer()
+    writer = _Writer(numbering)
     _blocks(body, writer)
     return writer.document(name, data, "docx")
 
@@ -45,7 +48,7 @@ def _blocks(parent: Any, writer: _Writer) -> None:
     for child in parent.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            writer.add(_para_text(child) + "\n")
+            writer.add(_para_text(child, writer.numbering) + "\n")
         elif tag == "tbl" and any(t is not child for t in child.iter(child.tag)):
             for cell in child.iter(f"{child.tag[:-3]}tc"):  # a layout table holding tables: its cells' blocks
                 if cell.getparent().getparent() is child:
@@ -73,9 +76,16 @@ def _check_zip(name: str, data: bytes) -> None:
         raise IngestError(f"{name}: a zip container but not a Word .docx (no word/document.xml)", path=name)
 
 
-def _para_text(p: Any) -> str:
-    """The text of a `w:p`: runs' text, tabs and breaks as spaces."""
-    out = []
+def _part(word: Any, which: str) -> Any | None:
+    try:
+        return word.part.numbering_part.element if which == "numbering" else word.styles.element
+    except (KeyError, NotImplementedError, AttributeError):
+        return None
+
+
+def _para_text(p: Any, numbering: Numbering) -> str:
+    """The text of a `w:p` after its automatic number: runs' text, tabs and breaks as spaces."""
+    out = [numbering.label(p)]
     for el in p.iter():
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "t" and el.text:
@@ -85,16 +95,16 @@ def _para_text(p: Any) -> str:
     return "".join(out).replace("\n", " ").strip()
 
 
-def _cell_text(tc: Any) -> str:
+def _cell_text(tc: Any, numbering: Numbering) -> str:
     """A cell's paragraphs joined; a nested table's text read as paragraphs."""
-    parts = [_para_text(p) for p in tc.iter() if p.tag.rsplit("}", 1)[-1] == "p"]
+    parts = [_para_text(p, numbering) for p in tc.iter() if p.tag.rsplit("}", 1)[-1] == "p"]
     out = ""
     for part in (p for p in parts if p):
         out = glue(out, part)
     return out
 
 
-def _expand(tbl: Any) -> list[list[tuple[str, bool]]]:
+def _expand(tbl: Any, numbering: Numbering) -> list[list[tuple[str, bool]]]:
     """Rows of (text, spanned) on the table's full grid, gridSpan and vMerge resolved."""
     rows: list[list[tuple[str, bool]]] = []
     for tr in (c for c in tbl.iterchildren() if c.tag.rsplit("}", 1)[-1] == "tr"):
@@ -105,7 +115,7 @@ def _expand(tbl: Any) -> list[list[tuple[str, bool]]]:
             if tc.vMerge == "continue" and rows and col < len(rows[-1]):
                 text, spanned = rows[-1][col][0], True
             else:
-                text, spanned = _cell_text(tc), False
+                text, spanned = _cell_text(tc, numbering), False
             row += [(text, spanned)] + [(text, True)] * (span - 1)
         rows.append(row)
     width = max((len(r) for r in rows), default=0)
@@ -113,7 +123,11 @@ def _expand(tbl: Any) -> list[list[tuple[str, bool]]]:
 
 
 class _Writer(Rendering):
+    def __init__(self, numbering: Numbering) -> None:
+        super().__init__()
+        self.numbering = numbering
+
     def word_table(self, tbl: Any) -> None:
         number = len(self.grids) + 1
         self.table([[(text, spanned, {"table": number, "row": r, "col": c}) for c, (text, spanned) in enumerate(row, 1)]
-                    for r, row in enumerate(_expand(tbl), 1)])
+                    for r, row in enumerate(_expand(tbl, self.numbering), 1)])
