@@ -193,3 +193,9 @@ def test_a_cell_wrapped_over_lines_joins_as_written(lines, text):
     words = [word(t, 55, 105 + 12 * i) for i, t in enumerate(lines)]
     doc = pages_to_document("t.pdf", b"t", [Page(1, W, H, words, grid_rules([50, 250, 300], [100, 140]))], "pdf")
     assert doc.grids[0].rows[0][0].text == text
+
+
+def test_an_empty_ruled_frame_is_decoration():
+    page = Page(1, W, H, [word("六、其他需要报告的事项", 50, 300)], grid_rules([50, 300, 545], [60, 80]))
+    doc = pages_to_document("t.pdf", b"t", [page], "pdf")
+    assert doc.grids == [] and doc.text == "六、其他需要报告的事项\n"

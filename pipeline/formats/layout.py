@@ -70,7 +70,8 @@ def pages_to_document(name: str, data: bytes, pages: list[Page], kind: str) -> D
         if isinstance(item[0], Piece):
             table = build_table(item)  # type: ignore[arg-type]
             if table is not None:
-                out.grid(table)
+                if any(c.text for row in table.rows for c in row):  # an empty frame is decoration
+                    out.grid(table)
                 continue
             for piece in item:
                 assert isinstance(piece, Piece)
