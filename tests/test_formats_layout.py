@@ -199,3 +199,13 @@ def test_an_empty_ruled_frame_is_decoration():
     page = Page(1, W, H, [word("六、其他需要报告的事项", 50, 300)], grid_rules([50, 300, 545], [60, 80]))
     doc = pages_to_document("t.pdf", b"t", [page], "pdf")
     assert doc.grids == [] and doc.text == "六、其他需要报告的事项\n"
+
+
+def test_a_table_without_vertical_rules_beside_a_ruled_one_gives_tab_separated_rows():
+    ruled = grid_rules([50, 150, 250], [100, 120])
+    three_line = [Rule(50, 300, 545, 300), Rule(50, 340, 545, 340)]  # a top and a bottom rule, no columns
+    words = [word("规章", 55, 105), word("0", 160, 105), word("行政许可", 50, 310), word("550", 250, 310),
+             word("本年主动公开信息，共计", 50, 360), word("1136条。", 160, 360)]
+    doc = pages_to_document("t.pdf", b"t", [Page(1, W, H, words, ruled + three_line)], "pdf")
+    assert len(doc.grids) == 1
+    assert doc.text.splitlines()[1:] == ["行政许可\t550", "本年主动公开信息，共计1136条。"]

@@ -109,8 +109,8 @@ def join_words(words: list[Word]) -> str:
 
 
 def line_text(words: list[Word], tabbed: bool = False) -> str:
-    """One line's words left to right: a space where the gap reads as one, a tab (`tabbed`: a page
-    without rules, where columns are only gaps) where it is wider than two glyphs."""
+    """One line's words left to right: a space where the gap reads as one, a tab (`tabbed`: prose,
+    where a column of a table without rules is only a gap) where it is wider than two glyphs."""
     out = ""
     prev: Word | None = None
     for w in words:

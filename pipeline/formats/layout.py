@@ -4,9 +4,10 @@ Per page, running headers, footers and page numbers (`- 3 -`, `— 5 —`, `第 
 top or bottom margin are dropped. Tables come from the drawn rules (`grid.py`); a table that
 ends a page and one that starts the next page at the same left and right edges are one table
 continued (no repeated header needed). Prose lines are joined into paragraphs: a line that runs
-to the right margin continues into the next line unless that one is indented. On a page with
-no rules (an OCR'd page, a borderless table), words on one line separated by a wide gap are
-separated by a tab, which the table reader reads as a cell boundary.
+to the right margin continues into the next line unless that one is indented. Outside ruled
+tables (an OCR'd page without rules, a table drawn without vertical rules), words on one line
+separated by a gap wider than two glyphs are separated by a tab, which the table reader reads
+as a cell boundary; justified prose never spreads its characters that far.
 
 The rendered text is the document's source text (`Document.text`): record offsets point into it.
 Each table row is one line of tab-separated cells, like an HTML table (`html_render`).
@@ -65,7 +66,7 @@ def pages_to_document(name: str, data: bytes, pages: list[Page], kind: str) -> D
         rest = _keep(page, rest, repeated)
         page_blocks: list[Block] = [*pieces, *(_Line(page.number, ln) for ln in lines_of(rest))]
         blocks += sorted(page_blocks, key=lambda b: b.y0 if isinstance(b, Piece) else b.top)
-    out = _Writer({p.number for p in pages if p.rules})
+    out = _Writer()
     for item in _group(blocks):
         if isinstance(item[0], Piece):
             table = build_table(item)  # type: ignore[arg-type]
@@ -104,15 +105,11 @@ def _continues(a: Piece, b: Piece, before: Block) -> bool:
 
 
 class _Writer(Rendering):
-    def __init__(self, ruled: set[int]) -> None:
-        super().__init__()
-        self.ruled = ruled  # pages with drawn rules: their tables are grids, their prose has no tabs
-
     def lines(self, lines: list[_Line]) -> None:
         left = min((ln.x0 for ln in lines), default=0.0)
         right = max((ln.x1 for ln in lines), default=0.0)
         for i, line in enumerate(lines):
-            text = line_text(line.words, tabbed=line.page not in self.ruled)
+            text = line_text(line.words, tabbed=True)
             self.add(spacer(self.parts[-1] if self.parts else "", text) + text)  # after a joined line
             nxt = lines[i + 1] if i + 1 < len(lines) else None
             joined = (nxt is not None and "\t" not in text and line.x1 >= right - 1.5 * line.size
