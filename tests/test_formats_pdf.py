@@ -256,3 +256,19 @@ def test_the_command_reads_a_folder_of_originals_and_goes_on_after_a_bad_one(tmp
     assert "hzq_2023.pdf: template 2021" in result.output
     record = json.loads((tmp_path / "out" / "hzq_2023.json").read_text(encoding="utf-8"))
     assert record["source"]["format"] == "pdf" and record["review_litigation"]["review"]["upheld"] == 10
+
+
+def test_a_drawing_heavy_page_is_read_in_bounded_time():
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    for i in range(4000):  # a chart or a map: thousands of short strokes, no form
+        path = raw.FPDFPageObj_CreateNewPath(50 + (i % 100) * 5, 100 + (i // 100) * 15)
+        raw.FPDFPath_LineTo(path, 52 + (i % 100) * 5, 100 + (i // 100) * 15)
+        raw.FPDFPath_SetDrawMode(path, 0, 1)
+        raw.FPDFPage_InsertObject(page.raw, path)
+    raw.FPDFPage_GenerateContent(page.raw)
+    out = io.BytesIO()
+    pdf.save(out)
+    began = time.perf_counter()
+    doc = read_pdf("chart.pdf", out.getvalue())
+    assert time.perf_counter() - began < 5 and doc.grids == []
