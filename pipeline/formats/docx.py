@@ -63,7 +63,7 @@ def _check_zip(name: str, data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:  # the last: unknown zip version
         raise IngestError(f"{name}: not a readable Word .docx (bad zip container: {exc})", path=name) from exc
     if len(infos) > MAX_MEMBERS:
         raise IngestError(f"{name}: zip with {len(infos)} members; refused as a possible zip bomb", path=name)
