@@ -119,15 +119,30 @@ class Document:
     name: str
     text: str  # the decoded source text
     sha256: str
-    kind: Literal["text", "html"] = "text"
+    kind: Literal["text", "html", "pdf", "docx"] = "text"
     view: str = ""
     view_map: list[int] | None = None  # view index -> source index; None = identity
     grids: list[Grid] = field(default_factory=list)
+    # PDF/Word: view start of a grid cell's text -> where the cell is in the original file,
+    # {"page": n, "box": [x0, y0, x1, y1]} (points, origin top-left) or {"table": t, "row": r, "col": c}
+    locations: dict[int, dict[str, Any]] = field(default_factory=dict)
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # per-document caches
 
     def __post_init__(self) -> None:
         if not self.view:
             self.view = normalise(self.text)
+
+    def location(self, start: int) -> dict[str, Any]:
+        """Where the grid cell holding view offset `start` is in the original file ({} if nowhere)."""
+        if not self.locations or start in self.locations:
+            return self.locations.get(start, {})
+        for grid in self.grids:
+            if grid.start <= start < grid.end:
+                for row in grid.rows:
+                    cell = next((c for c in row if c.start <= start < c.end), None)
+                    if cell is not None:
+                        return self.locations.get(cell.start, {})
+        return {}
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         if self.view_map is None:

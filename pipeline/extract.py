@@ -54,11 +54,11 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 def build_record(doc: Document, sections: list[Section], tables: dict[str, TableResult]) -> Record:
     template = next((t.template for t in tables.values() if t.template), None)
     data: dict[str, Any] = {
-        "source": Source(name=doc.name, sha256=doc.sha256),
+        "source": Source(name=doc.name, sha256=doc.sha256, format=doc.kind),
         "meta": find_meta(doc, sections, template),
         "sections": [_section(doc, s) for s in sections],
     }
-    provenance: dict[str, dict[str, int]] = {}
+    provenance: dict[str, dict[str, Any]] = {}
     findings: list[Finding] = []
     for name, table in tables.items():
         findings += table.findings
@@ -68,7 +68,8 @@ def build_record(doc: Document, sections: list[Section], tables: dict[str, Table
         for path, cell in table.cells.items():
             if cell.value is not None and cell.start is not None and cell.end is not None:
                 start, end = doc.to_source(cell.start, cell.end)
-                provenance[path] = {"start": start, "end": end}  # validated with the record
+                where = doc.location(cell.start)  # the PDF page and box, or the .docx table cell
+                provenance[path] = {"start": start, "end": end, **where}  # validated with the record
     if not any(t.found for t in tables.values()):
         findings.append(Finding(rule="tables.missing", severity="warning",
                                 message="no 年报 tables (二, 三, 四) found in this document"))

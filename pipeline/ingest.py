@@ -10,10 +10,11 @@ from pipeline.html_render import render_html
 from pipeline.reflow import reflow
 
 MAX_BYTES = 20 * 1024 * 1024  # a real 年报 as text is well under 1 MB
+MAX_ORIGINAL_BYTES = 100 * 1024 * 1024  # a PDF or Word file, images and all (a scan is large)
 TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-_MAGIC = {b"%PDF": "a PDF", b"PK\x03\x04": "a zip container (.docx/.xlsx?)", b"\xd0\xcf\x11\xe0": "an OLE file (.doc?)",
-          b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image"}
+ORIGINAL_SUFFIXES = {".pdf", ".docx", ".doc", ".wps"}
+_MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image"}
 
 
 def ingest(path: Path, max_bytes: int = MAX_BYTES) -> Document:
@@ -25,6 +26,8 @@ def ingest(path: Path, max_bytes: int = MAX_BYTES) -> Document:
         raise IngestError(f"cannot read {path}: {exc.strerror}", path=str(path)) from exc
     if size == 0:
         raise IngestError(f"{path.name}: empty file", path=str(path))
+    if Path(path).suffix.lower() in ORIGINAL_SUFFIXES and max_bytes == MAX_BYTES:
+        max_bytes = MAX_ORIGINAL_BYTES
     if size > max_bytes:
         raise IngestError(f"{path.name}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for one report",
                           path=str(path), size=size)
@@ -35,6 +38,9 @@ def ingest(path: Path, max_bytes: int = MAX_BYTES) -> Document:
 def ingest_bytes(name: str, data: bytes) -> Document:
     if not data.strip():
         raise IngestError(f"{name}: empty file", path=name)
+    original = _original(name, data)
+    if original is not None:
+        return original
     _reject_binary(name, data)
     text = decode(name, data)
     sha = hashlib.sha256(data).hexdigest()
@@ -66,6 +72,24 @@ def _reject_binary(name: str, data: bytes) -> None:
     controls = sum(1 for b in head if b < 9 or 13 < b < 32)
     if b"\x00" in head or controls > len(head) // 20:
         raise IngestError(f"{name}: binary input (control bytes); expected text or HTML", path=name)
+
+
+def _original(name: str, data: bytes) -> Document | None:
+    """PDF and Word files (by their magic bytes, or a .doc/.wps suffix) through their readers."""
+    suffix = Path(name).suffix.lower()
+    if data.startswith(b"%PDF") or (suffix == ".pdf" and b"%PDF" in data[:1024]):
+        from pipeline.formats.pdf import read_pdf
+
+        return read_pdf(name, data)
+    if data.startswith(b"PK\x03\x04"):
+        from pipeline.formats.docx import read_docx
+
+        return read_docx(name, data)
+    if data.startswith(b"\xd0\xcf\x11\xe0") or suffix in (".doc", ".wps"):
+        from pipeline.formats.office import read_office
+
+        return read_office(name, data)
+    return None
 
 
 def _is_html(name: str, text: str) -> bool:

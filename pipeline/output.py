@@ -9,7 +9,7 @@ from pathlib import Path
 
 from schemas import Record
 
-SUFFIXES = (".txt", ".md", ".html", ".htm", ".xhtml")
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".xhtml", ".pdf", ".docx", ".doc", ".wps")
 
 
 def record_path(out_dir: Path, source: Path) -> Path:

@@ -5,15 +5,16 @@ unreadable, never 0); amounts in 万元 are `float | None`. Tables 二 and 三 h
 national template behind the `template` discriminator.
 
 Deliberate extensions over SPEC.md (all optional, so a SPEC-shaped record still validates):
-`Finding.expected` / `Finding.found` carry the numbers a rule compared, `Record.llm` says what
+`Source.format` and the file locations on provenance spans (`page`/`box`, `table`/`row`/`col`) say
+where a cell of a PDF or Word original sits; `Finding.expected` / `Finding.found` carry the numbers a rule compared, `Record.llm` says what
 the LLM layer did, and `Record.not_extracted` lists what this run could not fill and why.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 Cell = int | None
 Amount = float | None
@@ -164,6 +165,7 @@ class ReviewLitigation(Strict):
 class Source(Strict):
     name: str
     sha256: str
+    format: Literal["text", "html", "pdf", "docx"] = "text"  # what was read; pdf/docx text is their rendering
 
 
 class Meta(Strict):
@@ -200,8 +202,22 @@ class Finding(Strict):
 
 
 class SpanOut(Strict):
+    """Offsets into the decoded source text; for a cell read from a PDF or Word table also where the
+    cell is in the original file: `page` (1-based) and `box` [x0, y0, x1, y1] in PDF points, origin at
+    the page's top left; or `table`, `row`, `col` (1-based, merged cells expanded) in a .docx. Fields a
+    span does not have are left out of the JSON."""
+
     start: int
     end: int
+    page: int | None = None
+    box: list[float] | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_nones(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {k: v for k, v in handler(self).items() if v is not None}
 
 
 class LlmCell(Strict):
