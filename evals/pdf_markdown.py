@@ -1,0 +1,268 @@
+"""`pdf_markdown`: a report PDF converted to Markdown, as evals/real/sh_bgt_2025.md is.
+
+Prose hard-wrapped at the PDF's line width with spaces around numbers (`2025 年`), page footers
+(`— 5 —`) wherever a page ends, inside tables too. The tables come out as a mix of text lines and
+pipe rows: a row's label on its own line (broken over two) before or after a pipe row of its
+numbers; pipe rows whose first cell is half of the group label (`| （三）不 | 4.保护第三方合法权益 | … |`);
+a label cut over two cells; numbers-only pipe rows whose label went into a scrambled block of
+vertical header text (`三、本` / `年度办` / `理结果`); the column headings of table 三 interleaved
+(`社会法律` / `公益服务其他`); `## 表三：…` headings repeated inside one table; table 二's 本年废止件数
+printed before the table with a note (`22` / `（其中修订 16 件）`); table 四 as one pipe row of 15
+numbers under a scrambled header.
+
+Every value is printed once, in the form's order, so every cell is settled by its position:
+the gold has no ambiguous cell and no blank (a blank cell would print nothing here).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+from evals.page_chrome import long_prose
+from evals.render import Style, format_value
+from evals.spec import (
+    APPLICANT_COLUMNS,
+    APPLICANT_LABELS,
+    BALANCE_NOTE,
+    DISCLOSURE_BLOCKS,
+    HEAD_ROWS,
+    OUTCOME_FIELDS,
+    OUTCOME_GROUPS,
+    OUTCOMES_HEADING,
+    REVIEW_GROUPS,
+    SECTION_HEADINGS,
+    TAIL_ROWS,
+)
+
+TABLE_HEADINGS = ("## 表二：主动公开政府信息情况", "## 表三：收到和处理政府信息公开申请情况")
+REVIEW_HEADER = ["行政复议行政诉讼", "未经复议直接起诉复议后起诉", "结果结果其他尚未", "总计结果结果其他尚未结果结果其他尚未",
+                 "维持纠正结果审结维持纠正结果审结"]  # the two header rows of table 四 read line by line
+
+
+def spaced(text: str) -> str:
+    """A PDF text layer's spacing: `2025 年`, `申请 1295 件`."""
+    text = re.sub(r"(?<=[\u4e00-\u9fff])(?=\d)", " ", text)
+    return re.sub(r"(?<=\d)(?=[\u4e00-\u9fff])", " ", text)
+
+
+def wrap(text: str, width: int) -> list[str]:
+    return [text[i:i + width].strip() for i in range(0, len(text), width)] or [""]
+
+
+class Lines:
+    """The converter's output, line by line: a new pipe table starts with its rule line."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.width = 0  # cells of the pipe table being written, 0 after a text line
+
+    def text(self, *lines: str) -> None:
+        self.lines += lines
+        self.width = 0
+
+    def pipe(self, cells: list[str]) -> None:
+        self.lines.append("| " + " | ".join(cells) + " |")
+        if len(cells) != self.width:
+            self.lines.append("|" + "---|" * len(cells))
+        self.width = len(cells)
+
+
+def _num(field: str, value: Any, unit: bool = True) -> str:
+    return format_value(field, value, Style(), unit)
+
+
+def _label_lines(label: str, rng: random.Random) -> list[str]:
+    if len(label) > 16 and rng.random() < 0.8:
+        cut = rng.randint(len(label) // 2, len(label) - 3)
+        return [label[:cut], label[cut:]]
+    return [label]
+
+
+def disclosure(out: Lines, gold: dict[str, Any], rng: random.Random) -> None:
+    data = gold["active_disclosure"]
+    blocks = DISCLOSURE_BLOCKS[data["template"]]
+    unit = data["template"] == "2019"  # 2021's heading already says 万元
+    moved = data["template"] == "2021" and rng.random() < 0.6  # 本年废止件数 printed before the table
+    first = blocks[0]
+    if moved:
+        out.text(first[0])
+        for key, _ in first[2]:
+            value = data[key]["repealed"]
+            out.text(str(value), *([f"（{rng.choice(['其中修订', '含自然失效'])} {rng.randint(1, value)} 件）"]
+                                   if value and rng.random() < 0.7 else []))
+    for n, (heading, heads, members, fields) in enumerate(blocks):
+        if n == 0 and moved:
+            continue
+        if rng.random() < 0.5:  # the block as text: glued headings, `行政许可 0`
+            out.text(heading, "信息内容" + "".join(heads),
+                     *(" ".join([label, *(_num(f, data[k][f], unit) for f in fields)]) for k, label in members))
+        else:
+            out.text(heading)
+            out.pipe(["信息内容", *heads])
+            for key, label in members:
+                _table_row(out, label, [_num(f, data[key][f], unit) for f in fields], rng, TABLE_HEADINGS[0])
+    if moved:
+        heading, heads, members, fields = first
+        out.pipe(["信息内容", *heads])
+        for key, label in members:
+            out.text(TABLE_HEADINGS[0])
+            out.pipe([label, *(_num(f, data[key][f]) for f in fields if f != "repealed")])
+
+
+def _table_row(out: Lines, label: str, nums: list[str], rng: random.Random, heading: str) -> None:
+    """One row: a pipe row, or its label on its own line(s) before or after a numbers-only pipe row."""
+    roll = rng.random()
+    if roll < 0.12:
+        out.text(heading)
+    if roll < 0.7:
+        out.pipe([label, *nums])
+    elif roll < 0.88:
+        out.text("", *_label_lines(label, rng))
+        out.pipe(nums)
+    else:
+        out.pipe(nums)
+        out.text(*_label_lines(label, rng))
+
+
+def applications_header(out: Lines, rng: random.Random) -> None:
+    """申请人情况 / 法人或其他组织 / the note in two halves / the five narrow headings read across."""
+    narrow = [[t[i:i + 2] for i in range(0, len(t), 2)] for t in APPLICANT_LABELS[1:6]]
+    in_row = sorted(rng.sample(range(4), k=rng.randint(1, 2)))  # first chunks that fall into the pipe row
+    levels: list[str] = ["", "", ""]
+    for c, chunks in enumerate(narrow):
+        start = 0 if len(chunks) == 3 else 1
+        for i, chunk in enumerate(chunks):
+            if not (c in in_row and i == 0):
+                levels[start + i] += chunk
+    note_a, _, note_b = BALANCE_NOTE.partition("，")
+    out.text("申请人情况", "法人或其他组织", note_a + "，", *(line for line in levels if line))
+    out.text(TABLE_HEADINGS[1])
+    out.pipe([note_b, "自然人", *(narrow[c][0] for c in in_row), "总计"])
+    if rng.random() < 0.6:
+        out.text(TABLE_HEADINGS[1])
+
+
+def applications(out: Lines, gold: dict[str, Any], rng: random.Random) -> None:
+    template = gold["meta"]["template"]
+    data = gold["applications"]
+    applications_header(out, rng)
+
+    def nums(key: str) -> list[str]:
+        return [_num(c, data[key][c]) for c in APPLICANT_COLUMNS]
+
+    for key, label in HEAD_ROWS:
+        _table_row(out, label, nums(key), rng, TABLE_HEADINGS[1])
+    pool = [OUTCOMES_HEADING[i:i + 3] for i in range(0, len(OUTCOMES_HEADING), 3)]  # the vertical merged cell
+    rows = [(g, i, len(m), key, label) for g, m in OUTCOME_GROUPS[template] for i, (key, label) in enumerate(m)]
+    block_at = rng.randint(1, len(rows) - 3)  # where the scrambled header text lands
+    in_cells = {g for g, *_ in rows if g and rng.random() < 0.6}
+    free = [n for n in range(block_at + 1, len(rows) - 1) if rows[n][0] not in in_cells]
+    orphans = set(rng.sample(free, k=min(len(free), rng.randint(1, 2))))
+    rest = ""
+    for n in sorted(orphans):
+        pool += _label_lines(rows[n][4], rng)
+    for n, (group, i, size, key, label) in enumerate(rows):
+        if n == block_at:
+            out.text("", *_scramble(pool, rng))
+        if group and group not in in_cells and i == 0:  # the group label's first half stands alone
+            half = rng.randint(3, len(group) - 2)
+            out.text("", group[:half])
+            if n < block_at:
+                pool.append(group[half:])
+            else:
+                rest = group[half:]
+        mid = (size - 1) // 2
+        if group in in_cells and i in (mid, mid + 1):
+            half = len(group) - 3
+            out.pipe([group[:half] if i == mid else group[half:], label, *nums(key)])
+        elif group in in_cells:
+            out.pipe([label, *nums(key), *([""] if rng.random() < 0.8 else [])])
+        elif n in orphans:
+            out.pipe(nums(key))
+        elif len(label) > 20 and rng.random() < 0.4:  # a long label cut over a text line and two cells
+            a, b = sorted(rng.sample(range(4, len(label) - 2), k=2))
+            out.text(label[:a])
+            out.pipe([label[a:b], label[b:], *nums(key)])
+        else:
+            _table_row(out, label, nums(key), rng, TABLE_HEADINGS[1])
+        if rest:  # the second half of a group label printed after the scramble: after its first row
+            out.text(rest)
+            rest = ""
+    for key, label in TAIL_ROWS:
+        out.pipe([label, *nums(key)])
+
+
+def _scramble(pool: list[str], rng: random.Random) -> list[str]:
+    """The scrambled block: vertical heading chunks glued to label fragments; empties the pool."""
+    heading = pool[:3]
+    others = pool[3:]
+    lines = list(heading)
+    for item in others:
+        at = rng.randint(0, len(lines))
+        if at < len(heading) and rng.random() < 0.4:
+            lines[at] += item
+        else:
+            lines.insert(at, item)
+    pool.clear()
+    return lines
+
+
+def review(out: Lines, gold: dict[str, Any], rng: random.Random) -> None:
+    data = gold["review_litigation"]
+    out.text(*REVIEW_HEADER)
+    if rng.random() < 0.5:
+        out.text("注：行政复议、行政诉讼数量含上年度结转数量。")
+    out.pipe(["维持", "纠正", "结果", "审结", "总计", "总计"])
+    out.pipe([_num(f, data[g][f]) for g in REVIEW_GROUPS for f in OUTCOME_FIELDS])
+
+
+def _paragraphs(out: Lines, text: str, width: int, rng: random.Random) -> None:
+    sentences = [s + "。" for s in text.split("。") if s]
+    while sentences:
+        k = rng.randint(2, 4)
+        out.text(*wrap(spaced("".join(sentences[:k])), width), "")
+        sentences = sentences[k:]
+
+
+def paginate(lines: list[str], table_span: tuple[int, int], rng: random.Random) -> list[str]:
+    """`— n —` at every page end; one always falls inside table 三's lines (a page break in a table)."""
+    every = rng.randint(24, 32)
+    ends = set(range(every, len(lines), every))
+    if not any(table_span[0] < e < table_span[1] for e in ends):
+        ends.add(rng.randint(table_span[0] + 1, table_span[1] - 1))
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        if n in ends:
+            out.append(f"— {len([e for e in ends if e <= n])} —")
+        out.append(line)
+    return [*out, f"— {len(ends) + 1} —"]
+
+
+def markdown_report(gold: dict[str, Any], title: str, rng: random.Random) -> tuple[str, set[str]]:
+    """The Markdown a PDF converter makes of a report; no cell is unsettled."""
+    width = rng.randint(28, 32)
+    p = long_prose(gold, rng)
+    out = Lines()
+    if rng.random() < 0.5:
+        out.text("正文")
+    out.text(*wrap(spaced(title), width - rng.randint(6, 10)))
+    _paragraphs(out, p["intro"], width, rng)
+    out.text(SECTION_HEADINGS[0])
+    _paragraphs(out, p["overview"], width, rng)
+    out.text(SECTION_HEADINGS[1])
+    disclosure(out, gold, rng)
+    out.text("", SECTION_HEADINGS[2])
+    start = len(out.lines)
+    applications(out, gold, rng)
+    span = (start, len(out.lines))
+    out.text("", SECTION_HEADINGS[3])
+    review(out, gold, rng)
+    out.text("")
+    if rng.random() < 0.6:
+        out.text(SECTION_HEADINGS[4])
+    _paragraphs(out, p["problems"], width, rng)
+    out.text(SECTION_HEADINGS[5])
+    _paragraphs(out, p["other"], width, rng)
+    return "\n".join(paginate(out.lines, span, rng)) + "\n", set()
