@@ -242,7 +242,7 @@ def paginate(lines: list[str], table_span: tuple[int, int], rng: random.Random) 
 
 def markdown_report(gold: dict[str, Any], title: str, rng: random.Random) -> tuple[str, set[str]]:
     """The Markdown a PDF converter makes of a report; no cell is unsettled."""
-    width = rng.randint(28, 32)
+    width = rng.randint(30, 34)
     p = long_prose(gold, rng)
     out = Lines()
     if rng.random() < 0.5:
