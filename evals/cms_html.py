@@ -118,7 +118,7 @@ def cms_report(gold: dict[str, Any], title: str, rng: random.Random) -> tuple[st
         return f'<p style="text-indent:2em"><strong>{SECTION_HEADINGS[n]}</strong></p>'
 
     body = [before, '<div class="article-content">', f"<p>{escape(p['intro'])}</p>",
-            heading(0), f"<p>{escape(p['overview'])}</p>",
+            heading(0), *(f"<p>{escape(para)}</p>" for para in p["overview"].split("\n")),
             heading(1), disclosure_table(gold, style, rng),
             heading(2), application_table(gold, style, rng),
             heading(3), review_table(gold, style),

@@ -72,7 +72,7 @@ def crawler_report(gold: dict[str, Any], title: str, rng: random.Random) -> tupl
     """The page text of a report and the cells its flattening leaves unsettled."""
     rows = table_rows(gold, Style(), rng)
     tables = {t: flatten_table(rows[t], rng) for t in TABLES}
-    p = long_prose(gold, rng)
+    p = {k: v.replace("\n", "") for k, v in long_prose(gold, rng).items()}
     body = [p["intro"], SECTION_HEADINGS[0], p["overview"], SECTION_HEADINGS[1], tables["active_disclosure"][0],
             SECTION_HEADINGS[2], tables["applications"][0], SECTION_HEADINGS[3], tables["review_litigation"][0],
             SECTION_HEADINGS[4], p["problems"], SECTION_HEADINGS[5], p["other"]]

@@ -51,14 +51,25 @@ def page_for(gold: dict[str, Any], rng: random.Random) -> Page:
                 rng.randint(10000, 99999))
 
 
+SUBHEADINGS = ("（一）主动公开方面。", "（二）依申请公开方面。", "（三）政府信息管理方面。", "（四）平台建设方面。",
+               "（五）监督保障方面。")
+CONTENTS = ("本报告包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议、行政诉讼情况、"
+            "存在的主要问题及改进情况和其他需要报告的事项等六个部分。")
+
+
 def long_prose(gold: dict[str, Any], rng: random.Random) -> dict[str, str]:
-    """render.prose with the length of a real report: the overview runs to several paragraphs."""
+    """render.prose with the length of a real report: the intro names the six parts, the overview
+    runs to several paragraphs under `（一）主动公开方面。` … (one per line: callers join or split them)."""
     parts = prose(gold, rng)
     meta = gold["meta"]
     lead = f"{meta['year']}年，{meta['agency']}以{rng.choice(PROGRAMMES)}，"
     sentences = rng.sample(FILLER, k=rng.randint(4, len(FILLER)))
-    parts["overview"] = lead + "".join(sentences) + parts["overview"]
-    parts["intro"] += "本报告的电子版可在门户网站的“政府信息公开专栏”中下载。如对本报告有任何疑问，请与政府信息公开工作机构联系。"
+    paragraphs = [lead + sentences[0] + parts["overview"]]
+    for heading, at in zip(SUBHEADINGS, range(1, len(sentences), 2), strict=False):
+        paragraphs.append(heading + "".join(sentences[at:at + 2]))
+    parts["overview"] = "\n".join(paragraphs)
+    parts["intro"] += (CONTENTS if rng.random() < 0.7 else "") + \
+        "本报告的电子版可在门户网站的“政府信息公开专栏”中下载。如对本报告有任何疑问，请与政府信息公开工作机构联系。"
     parts["problems"] = ("（一）存在的主要问题：" + parts["problems"].split("下一步")[0]
                          + "（二）改进措施：一是丰富政策解读形式，提升政策解读质量；二是加强重点政务信息管理，强化重点领域信息公开。")
     return parts

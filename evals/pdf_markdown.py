@@ -160,9 +160,13 @@ def applications(out: Lines, gold: dict[str, Any], rng: random.Random) -> None:
     in_cells = {g for g, *_ in rows if g and rng.random() < 0.6}
     free = [n for n in range(block_at + 1, len(rows) - 1) if rows[n][0] not in in_cells]
     orphans = set(rng.sample(free, k=min(len(free), rng.randint(1, 2))))
+    long = [n for n in free if n not in orphans and len(rows[n][4]) > 20]
+    far = {rng.choice(long): rng.randint(8, 14)} if long and rng.random() < 0.5 else {}
     rest = ""
     for n in sorted(orphans):
         pool += _label_lines(rows[n][4], rng)
+    for n, a in far.items():  # `1.申请人无正当理由逾期不补正、` and `开申请` go to the scramble, the middle to a cell
+        pool += [rows[n][4][:a], rows[n][4][a + 14:]]
     for n, (group, i, size, key, label) in enumerate(rows):
         if n == block_at:
             out.text("", *_scramble(pool, rng))
@@ -181,6 +185,8 @@ def applications(out: Lines, gold: dict[str, Any], rng: random.Random) -> None:
             out.pipe([label, *nums(key), *([""] if rng.random() < 0.8 else [])])
         elif n in orphans:
             out.pipe(nums(key))
+        elif n in far:
+            out.pipe([label[far[n]:far[n] + 14], *nums(key)])
         elif len(label) > 20 and rng.random() < 0.4:  # a long label cut over a text line and two cells
             a, b = sorted(rng.sample(range(4, len(label) - 2), k=2))
             out.text(label[:a])
@@ -218,12 +224,13 @@ def review(out: Lines, gold: dict[str, Any], rng: random.Random) -> None:
     out.pipe([_num(f, data[g][f]) for g in REVIEW_GROUPS for f in OUTCOME_FIELDS])
 
 
-def _paragraphs(out: Lines, text: str, width: int, rng: random.Random) -> None:
-    sentences = [s + "。" for s in text.split("。") if s]
-    while sentences:
-        k = rng.randint(2, 4)
-        out.text(*wrap(spaced("".join(sentences[:k])), width), "")
-        sentences = sentences[k:]
+def _paragraphs(out: Lines, text: str, width: int) -> None:
+    """Lines of `text` wrapped at the page width; a `（一）…方面。` sub-heading on a line of its own."""
+    for paragraph in text.split("\n"):
+        sentences = [s + "。" for s in paragraph.split("。") if s]
+        if paragraph.startswith("（"):
+            out.text(sentences.pop(0).rstrip("。"))
+        out.text(*wrap(spaced("".join(sentences)), width), "")
 
 
 def paginate(lines: list[str], table_span: tuple[int, int], rng: random.Random) -> list[str]:
@@ -232,6 +239,7 @@ def paginate(lines: list[str], table_span: tuple[int, int], rng: random.Random) 
     ends = set(range(every, len(lines), every))
     if not any(table_span[0] < e < table_span[1] for e in ends):
         ends.add(rng.randint(table_span[0] + 1, table_span[1] - 1))
+    ends = {e + 1 if lines[e].startswith("|-") else e for e in ends}  # a row and its rule stay together
     out: list[str] = []
     for n, line in enumerate(lines):
         if n in ends:
@@ -242,15 +250,15 @@ def paginate(lines: list[str], table_span: tuple[int, int], rng: random.Random) 
 
 def markdown_report(gold: dict[str, Any], title: str, rng: random.Random) -> tuple[str, set[str]]:
     """The Markdown a PDF converter makes of a report; no cell is unsettled."""
-    width = rng.randint(30, 34)
+    width = rng.randint(26, 31)
     p = long_prose(gold, rng)
     out = Lines()
     if rng.random() < 0.5:
         out.text("正文")
     out.text(*wrap(spaced(title), width - rng.randint(6, 10)))
-    _paragraphs(out, p["intro"], width, rng)
+    _paragraphs(out, p["intro"], width)
     out.text(SECTION_HEADINGS[0])
-    _paragraphs(out, p["overview"], width, rng)
+    _paragraphs(out, p["overview"], width)
     out.text(SECTION_HEADINGS[1])
     disclosure(out, gold, rng)
     out.text("", SECTION_HEADINGS[2])
@@ -262,7 +270,7 @@ def markdown_report(gold: dict[str, Any], title: str, rng: random.Random) -> tup
     out.text("")
     if rng.random() < 0.6:
         out.text(SECTION_HEADINGS[4])
-    _paragraphs(out, p["problems"], width, rng)
+    _paragraphs(out, p["problems"], width)
     out.text(SECTION_HEADINGS[5])
-    _paragraphs(out, p["other"], width, rng)
+    _paragraphs(out, p["other"], width)
     return "\n".join(paginate(out.lines, span, rng)) + "\n", set()

@@ -132,9 +132,10 @@ def table_headings(text: str) -> int:
 
 
 def prose_line_length(text: str) -> float:
-    """Median length of the prose lines (hard-wrapped at the PDF's width)."""
-    lengths = [len(line) for line in text.splitlines()
-               if len(line) >= 10 and not line.startswith("|") and not NUMBER.fullmatch(line.strip())]
+    """Median length of the lines of ten characters or more before section 二 (the prose, hard-wrapped
+    at the PDF's width)."""
+    head = text.split("\n" + SECTION_HEADINGS[1] + "\n")[0]
+    lengths = [len(line) for line in head.splitlines() if len(line) >= 10]
     return median(lengths) if lengths else 0.0
 
 
