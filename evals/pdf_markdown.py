@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from evals.page_chrome import long_prose
@@ -144,6 +145,35 @@ def applications_header(out: Lines, rng: random.Random) -> None:
         out.text(TABLE_HEADINGS[1])
 
 
+OutcomeRow = tuple[str | None, int, int, str, str]  # group label, index in group, group size, key, label
+
+
+@dataclass
+class Plan:
+    """Where table 三's damage falls: the scrambled block, groups printed in cells, orphan rows."""
+
+    block_at: int
+    in_cells: set[str]
+    orphans: set[int]
+    far: dict[int, int]  # row → where the cell-held middle of its label starts
+
+    def pair(self, row: OutcomeRow) -> bool:
+        """The two middle rows of a group printed in cells carry the group label's halves."""
+        group, i, size, *_ = row
+        return group in self.in_cells and i in ((size - 1) // 2, (size - 1) // 2 + 1)
+
+
+def _plan(rows: list[OutcomeRow], rng: random.Random) -> Plan:
+    block_at = rng.randint(1, len(rows) - 3)
+    plan = Plan(block_at, {g for g, *_ in rows if g and rng.random() < 0.6}, set(), {})
+    free = [n for n in range(block_at + 1, len(rows) - 1) if not plan.pair(rows[n])]
+    plan.orphans = set(rng.sample(free, k=min(len(free), rng.randint(1, 2))))
+    long = [n for n in free if n not in plan.orphans and len(rows[n][4]) > 20]
+    if long and rng.random() < 0.5:
+        plan.far = {rng.choice(long): rng.randint(8, 14)}
+    return plan
+
+
 def applications(out: Lines, gold: dict[str, Any], rng: random.Random) -> None:
     template = gold["meta"]["template"]
     data = gold["applications"]
@@ -156,48 +186,47 @@ def applications(out: Lines, gold: dict[str, Any], rng: random.Random) -> None:
         _table_row(out, label, nums(key), rng, TABLE_HEADINGS[1])
     pool = [OUTCOMES_HEADING[i:i + 3] for i in range(0, len(OUTCOMES_HEADING), 3)]  # the vertical merged cell
     rows = [(g, i, len(m), key, label) for g, m in OUTCOME_GROUPS[template] for i, (key, label) in enumerate(m)]
-    block_at = rng.randint(1, len(rows) - 3)  # where the scrambled header text lands
-    in_cells = {g for g, *_ in rows if g and rng.random() < 0.6}
-    free = [n for n in range(block_at + 1, len(rows) - 1) if rows[n][0] not in in_cells]
-    orphans = set(rng.sample(free, k=min(len(free), rng.randint(1, 2))))
-    long = [n for n in free if n not in orphans and len(rows[n][4]) > 20]
-    far = {rng.choice(long): rng.randint(8, 14)} if long and rng.random() < 0.5 else {}
-    rest = ""
-    for n in sorted(orphans):
+    plan = _plan(rows, rng)
+    for n in sorted(plan.orphans):
         pool += _label_lines(rows[n][4], rng)
-    for n, a in far.items():  # `1.申请人无正当理由逾期不补正、` and `开申请` go to the scramble, the middle to a cell
+    for n, a in plan.far.items():  # `1.申请人无正当理由逾期不补正、` and `开申请` to the scramble, the middle to a cell
         pool += [rows[n][4][:a], rows[n][4][a + 14:]]
-    for n, (group, i, size, key, label) in enumerate(rows):
-        if n == block_at:
+    for n, row in enumerate(rows):
+        if n == plan.block_at:
             out.text("", *_scramble(pool, rng))
-        if group and group not in in_cells and i == 0:  # the group label's first half stands alone
+        group, i = row[0], row[1]
+        rest = ""
+        if group and group not in plan.in_cells and i == 0:  # the group label's first half stands alone
             half = rng.randint(3, len(group) - 2)
             out.text("", group[:half])
-            if n < block_at:
+            if n < plan.block_at:
                 pool.append(group[half:])
             else:
-                rest = group[half:]
-        mid = (size - 1) // 2
-        if group in in_cells and i in (mid, mid + 1):
-            half = len(group) - 3
-            out.pipe([group[:half] if i == mid else group[half:], label, *nums(key)])
-        elif group in in_cells:
-            out.pipe([label, *nums(key), *([""] if rng.random() < 0.8 else [])])
-        elif n in orphans:
-            out.pipe(nums(key))
-        elif n in far:
-            out.pipe([label[far[n]:far[n] + 14], *nums(key)])
-        elif len(label) > 20 and rng.random() < 0.4:  # a long label cut over a text line and two cells
-            a, b = sorted(rng.sample(range(4, len(label) - 2), k=2))
-            out.text(label[:a])
-            out.pipe([label[a:b], label[b:], *nums(key)])
-        else:
-            _table_row(out, label, nums(key), rng, TABLE_HEADINGS[1])
-        if rest:  # the second half of a group label printed after the scramble: after its first row
+                rest = group[half:]  # printed after the row
+        _outcome_row(out, n, row, plan, nums(row[3]), rng)
+        if rest:
             out.text(rest)
-            rest = ""
     for key, label in TAIL_ROWS:
         out.pipe([label, *nums(key)])
+
+
+def _outcome_row(out: Lines, n: int, row: OutcomeRow, plan: Plan, nums: list[str], rng: random.Random) -> None:
+    group, i, size, _, label = row
+    if group and plan.pair(row):
+        half = len(group) - 3
+        out.pipe([group[:half] if i == (size - 1) // 2 else group[half:], label, *nums])
+    elif n in plan.orphans:
+        out.pipe(nums)
+    elif n in plan.far:
+        out.pipe([label[plan.far[n]:plan.far[n] + 14], *nums])
+    elif group in plan.in_cells:
+        out.pipe([label, *nums, *([""] if rng.random() < 0.8 else [])])
+    elif len(label) > 20 and rng.random() < 0.4:  # a long label cut over a text line and two cells
+        a, b = sorted(rng.sample(range(4, len(label) - 2), k=2))
+        out.text(label[:a])
+        out.pipe([label[a:b], label[b:], *nums])
+    else:
+        _table_row(out, label, nums, rng, TABLE_HEADINGS[1])
 
 
 def _scramble(pool: list[str], rng: random.Random) -> list[str]:
