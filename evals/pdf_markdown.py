@@ -10,8 +10,9 @@ vertical header text (`三、本` / `年度办` / `理结果`); the column headi
 printed before the table with a note (`22` / `（其中修订 16 件）`); table 四 as one pipe row of 15
 numbers under a scrambled header.
 
-Every value is printed once, in the form's order, so every cell is settled by its position:
-the gold has no ambiguous cell and no blank (a blank cell would print nothing here).
+Every value is printed once, in the form's order, so a cell is settled by its position, except
+table 二's loose 本年废止件数 when no note names that column (see `disclosure`). No blank cells: a
+blank would print nothing here.
 """
 
 from __future__ import annotations
@@ -49,7 +50,15 @@ def spaced(text: str) -> str:
 
 
 def wrap(text: str, width: int) -> list[str]:
-    return [text[i:i + width].strip() for i in range(0, len(text), width)] or [""]
+    """Lines of at most `width` characters; a number is never cut (`2025` / `年` but not `202` / `5 年`)."""
+    out = []
+    while len(text) > width:
+        cut = width
+        while cut > 1 and text[cut - 1].isdigit() and text[cut].isdigit():
+            cut -= 1
+        out.append(text[:cut].strip())
+        text = text[cut:]
+    return [*out, text.strip()]
 
 
 class Lines:
@@ -81,18 +90,26 @@ def _label_lines(label: str, rng: random.Random) -> list[str]:
     return [label]
 
 
-def disclosure(out: Lines, gold: dict[str, Any], rng: random.Random) -> None:
+REPEAL_NOTES = ("含自然失效", "其中失效", "含废止")  # notes that name the 本年废止件数 column
+
+
+def disclosure(out: Lines, gold: dict[str, Any], rng: random.Random) -> set[str]:
+    """Table 二; in a 2021 report, 本年废止件数 may be printed before the table, the table's rows holding
+    the other two values. Only a note naming 废止 says which column the loose numbers are: without
+    one, the block's six cells are unsettled (returned as ambiguous paths)."""
     data = gold["active_disclosure"]
     blocks = DISCLOSURE_BLOCKS[data["template"]]
     unit = data["template"] == "2019"  # 2021's heading already says 万元
-    moved = data["template"] == "2021" and rng.random() < 0.6  # 本年废止件数 printed before the table
+    moved = data["template"] == "2021" and rng.random() < 0.6
     first = blocks[0]
+    named = False
     if moved:
         out.text(first[0])
         for key, _ in first[2]:
             value = data[key]["repealed"]
-            out.text(str(value), *([f"（{rng.choice(['其中修订', '含自然失效'])} {rng.randint(1, value)} 件）"]
-                                   if value and rng.random() < 0.7 else []))
+            note = value and rng.random() < 0.7
+            named = named or bool(note)
+            out.text(str(value), *([f"（{rng.choice(REPEAL_NOTES)} {rng.randint(1, value)} 件）"] if note else []))
     for n, (heading, heads, members, fields) in enumerate(blocks):
         if n == 0 and moved:
             continue
@@ -104,12 +121,14 @@ def disclosure(out: Lines, gold: dict[str, Any], rng: random.Random) -> None:
             out.pipe(["信息内容", *heads])
             for key, label in members:
                 _table_row(out, label, [_num(f, data[key][f], unit) for f in fields], rng, TABLE_HEADINGS[0])
-    if moved:
-        heading, heads, members, fields = first
-        out.pipe(["信息内容", *heads])
-        for key, label in members:
-            out.text(TABLE_HEADINGS[0])
-            out.pipe([label, *(_num(f, data[key][f]) for f in fields if f != "repealed")])
+    if not moved:
+        return set()
+    heading, heads, members, fields = first
+    out.pipe(["信息内容", *heads])
+    for key, label in members:
+        out.text(TABLE_HEADINGS[0])
+        out.pipe([label, *(_num(f, data[key][f]) for f in fields if f != "repealed")])
+    return set() if named else {f"active_disclosure.{key}.{f}" for key, _ in members for f in fields}
 
 
 def _table_row(out: Lines, label: str, nums: list[str], rng: random.Random, heading: str) -> None:
@@ -278,7 +297,7 @@ def paginate(lines: list[str], table_span: tuple[int, int], rng: random.Random) 
 
 
 def markdown_report(gold: dict[str, Any], title: str, rng: random.Random) -> tuple[str, set[str]]:
-    """The Markdown a PDF converter makes of a report; no cell is unsettled."""
+    """The Markdown a PDF converter makes of a report, and its unsettled cells (see `disclosure`)."""
     width = rng.randint(26, 31)
     p = long_prose(gold, rng)
     out = Lines()
@@ -289,7 +308,7 @@ def markdown_report(gold: dict[str, Any], title: str, rng: random.Random) -> tup
     out.text(SECTION_HEADINGS[0])
     _paragraphs(out, p["overview"], width)
     out.text(SECTION_HEADINGS[1])
-    disclosure(out, gold, rng)
+    ambiguous = disclosure(out, gold, rng)
     out.text("", SECTION_HEADINGS[2])
     start = len(out.lines)
     applications(out, gold, rng)
@@ -302,4 +321,4 @@ def markdown_report(gold: dict[str, Any], title: str, rng: random.Random) -> tup
     _paragraphs(out, p["problems"], width)
     out.text(SECTION_HEADINGS[5])
     _paragraphs(out, p["other"], width)
-    return "\n".join(paginate(out.lines, span, rng)) + "\n", set()
+    return "\n".join(paginate(out.lines, span, rng)) + "\n", ambiguous
