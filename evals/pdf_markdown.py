@@ -18,11 +18,11 @@ blank would print nothing here.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from evals.page_chrome import long_prose
+from evals.pdf_page import Lines, paginate, paragraphs, spaced, wrap
 from evals.render import Style, format_value
 from evals.spec import (
     APPLICANT_COLUMNS,
@@ -41,42 +41,6 @@ from evals.spec import (
 TABLE_HEADINGS = ("## 表二：主动公开政府信息情况", "## 表三：收到和处理政府信息公开申请情况")
 REVIEW_HEADER = ["行政复议行政诉讼", "未经复议直接起诉复议后起诉", "结果结果其他尚未", "总计结果结果其他尚未结果结果其他尚未",
                  "维持纠正结果审结维持纠正结果审结"]  # the two header rows of table 四 read line by line
-
-
-def spaced(text: str) -> str:
-    """A PDF text layer's spacing: `2025 年`, `申请 1295 件`."""
-    text = re.sub(r"(?<=[\u4e00-\u9fff])(?=\d)", " ", text)
-    return re.sub(r"(?<=\d)(?=[\u4e00-\u9fff])", " ", text)
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most `width` characters; a number is never cut (`2025` / `年` but not `202` / `5 年`)."""
-    out = []
-    while len(text) > width:
-        cut = width
-        while cut > 1 and text[cut - 1].isdigit() and text[cut].isdigit():
-            cut -= 1
-        out.append(text[:cut].strip())
-        text = text[cut:]
-    return [*out, text.strip()]
-
-
-class Lines:
-    """The converter's output, line by line: a new pipe table starts with its rule line."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.width = 0  # cells of the pipe table being written, 0 after a text line
-
-    def text(self, *lines: str) -> None:
-        self.lines += lines
-        self.width = 0
-
-    def pipe(self, cells: list[str]) -> None:
-        self.lines.append("| " + " | ".join(cells) + " |")
-        if len(cells) != self.width:
-            self.lines.append("|" + "---|" * len(cells))
-        self.width = len(cells)
 
 
 def _num(field: str, value: Any, unit: bool = True) -> str:
@@ -272,30 +236,6 @@ def review(out: Lines, gold: dict[str, Any], rng: random.Random) -> None:
     out.pipe([_num(f, data[g][f]) for g in REVIEW_GROUPS for f in OUTCOME_FIELDS])
 
 
-def _paragraphs(out: Lines, text: str, width: int) -> None:
-    """Lines of `text` wrapped at the page width; a `（一）…方面。` sub-heading on a line of its own."""
-    for paragraph in text.split("\n"):
-        sentences = [s + "。" for s in paragraph.split("。") if s]
-        if paragraph.startswith("（"):
-            out.text(sentences.pop(0).rstrip("。"))
-        out.text(*wrap(spaced("".join(sentences)), width), "")
-
-
-def paginate(lines: list[str], table_span: tuple[int, int], rng: random.Random) -> list[str]:
-    """`— n —` at every page end; one always falls inside table 三's lines (a page break in a table)."""
-    every = rng.randint(24, 32)
-    ends = set(range(every, len(lines), every))
-    if not any(table_span[0] < e < table_span[1] for e in ends):
-        ends.add(rng.randint(table_span[0] + 1, table_span[1] - 1))
-    ends = {e + 1 if lines[e].startswith("|-") else e for e in ends}  # a row and its rule stay together
-    out: list[str] = []
-    for n, line in enumerate(lines):
-        if n in ends:
-            out.append(f"— {len([e for e in ends if e <= n])} —")
-        out.append(line)
-    return [*out, f"— {len(ends) + 1} —"]
-
-
 def markdown_report(gold: dict[str, Any], title: str, rng: random.Random) -> tuple[str, set[str]]:
     """The Markdown a PDF converter makes of a report, and its unsettled cells (see `disclosure`)."""
     width = rng.randint(26, 31)
@@ -304,9 +244,9 @@ def markdown_report(gold: dict[str, Any], title: str, rng: random.Random) -> tup
     if rng.random() < 0.5:
         out.text("正文")
     out.text(*wrap(spaced(title), width - rng.randint(6, 10)))
-    _paragraphs(out, p["intro"], width)
+    paragraphs(out, p["intro"], width)
     out.text(SECTION_HEADINGS[0])
-    _paragraphs(out, p["overview"], width)
+    paragraphs(out, p["overview"], width)
     out.text(SECTION_HEADINGS[1])
     ambiguous = disclosure(out, gold, rng)
     out.text("", SECTION_HEADINGS[2])
@@ -318,7 +258,7 @@ def markdown_report(gold: dict[str, Any], title: str, rng: random.Random) -> tup
     out.text("")
     if rng.random() < 0.6:
         out.text(SECTION_HEADINGS[4])
-    _paragraphs(out, p["problems"], width)
+    paragraphs(out, p["problems"], width)
     out.text(SECTION_HEADINGS[5])
-    _paragraphs(out, p["other"], width)
+    paragraphs(out, p["other"], width)
     return "\n".join(paginate(out.lines, span, rng)) + "\n", ambiguous

@@ -16,6 +16,7 @@ from evals import crawler
 from evals import shape as S
 from evals.ambiguity import unsettled
 from evals.pdf_markdown import REPEAL_NOTES, markdown_report
+from evals.pdf_page import spaced, wrap
 from evals.render import Cell
 from evals.robust import REPORTS, Case, build_cases
 from evals.spec import (
@@ -206,3 +207,16 @@ def test_cms_grid_keeps_every_value_under_its_column(generated) -> None:
         apps = case.gold["applications"]
         for row, key in zip(grid[3:], application_rows(case.gold["meta"]["template"]), strict=True):
             assert row[3:] == ["" if apps[key][c] is None else str(apps[key][c]) for c in APPLICANT_COLUMNS]
+
+
+@pytest.mark.parametrize(("text", "width", "lines"), [
+    pytest.param("至 2023 年 12 月", 7, ["至 2023", "年 12 月"], id="a-number-is-not-cut"),
+    pytest.param("申请1295件", 4, ["申请", "1295件"], id="the-whole-number-goes-to-the-next-line"),
+    pytest.param("工作年度报告", 4, ["工作年度", "报告"], id="text-cut-at-the-width"),
+])
+def test_pdf_wrap(text: str, width: int, lines: list[str]) -> None:
+    assert wrap(text, width) == lines
+
+
+def test_pdf_spacing_of_numbers() -> None:
+    assert spaced("共受理申请1295件（含上年结转189件），占17.46%") == "共受理申请 1295 件（含上年结转 189 件），占 17.46%"
