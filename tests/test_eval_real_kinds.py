@@ -211,7 +211,7 @@ def test_cms_grid_keeps_every_value_under_its_column(generated) -> None:
 
 @pytest.mark.parametrize(("text", "width", "lines"), [
     pytest.param("至 2023 年 12 月", 7, ["至 2023", "年 12 月"], id="a-number-is-not-cut"),
-    pytest.param("申请1295件", 4, ["申请", "1295件"], id="the-whole-number-goes-to-the-next-line"),
+    pytest.param("申请1295件", 4, ["申请", "1295", "件"], id="the-whole-number-goes-to-the-next-line"),
     pytest.param("工作年度报告", 4, ["工作年度", "报告"], id="text-cut-at-the-width"),
 ])
 def test_pdf_wrap(text: str, width: int, lines: list[str]) -> None:
