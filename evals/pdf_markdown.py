@@ -54,7 +54,7 @@ def _label_lines(label: str, rng: random.Random) -> list[str]:
     return [label]
 
 
-REPEAL_NOTES = ("含自然失效", "其中失效", "含废止")  # notes that name the 本年废止件数 column
+REPEAL_NOTES = ("含自然失效", "其中修订", "其中失效", "含废止")  # notes on 本年废止件数 (sh_bgt_2025: the first two)
 
 
 def disclosure(out: Lines, gold: dict[str, Any], rng: random.Random) -> set[str]:
