@@ -41,19 +41,24 @@ def row_check(fields: Sequence[str]) -> Check:
 
 
 def splits(text: str, patterns: Sequence[re.Pattern[str]], check: Check, limit: int = MAX_SOLUTIONS) -> list[list[str]]:
-    """Every way to cut `text` into len(patterns) pieces, each matching its pattern, that passes `check`."""
+    """Every way to cut `text` into len(patterns) pieces, each matching its pattern, that passes `check`.
+    A space in `text` is a cell boundary the source does show: no piece spans it."""
     found: list[list[str]] = []
 
     def walk(pos: int, k: int, parts: list[str]) -> None:
         if len(found) >= limit:
             return
+        while pos < len(text) and text[pos] == " ":
+            pos += 1
         if k == len(patterns) - 1:
             rest = text[pos:]
-            if patterns[k].fullmatch(rest) and check([*parts, rest]):
+            if " " not in rest and patterns[k].fullmatch(rest) and check([*parts, rest]):
                 found.append([*parts, rest])
             return
         for end in range(pos + 1, len(text)):
             piece = text[pos:end]
+            if " " in piece:
+                break
             if patterns[k].fullmatch(piece):
                 walk(end, k + 1, [*parts, piece])
 
@@ -61,9 +66,11 @@ def splits(text: str, patterns: Sequence[re.Pattern[str]], check: Check, limit: 
     return found
 
 
-def unsettled(pieces: Sequence[str], fields: Sequence[str]) -> set[int]:
-    """Indexes of the cells whose value the run-together text `"".join(pieces)` does not settle."""
-    solutions = splits("".join(pieces), [pattern_for(f) for f in fields], row_check(fields))
+def unsettled(pieces: Sequence[str], fields: Sequence[str], shown: frozenset[int] = frozenset()) -> set[int]:
+    """Indexes of the cells whose value the run-together text `"".join(pieces)` does not settle.
+    `shown`: indexes i whose boundary with cell i + 1 the source shows (a stray space)."""
+    text = "".join(p + (" " if i in shown else "") for i, p in enumerate(pieces))
+    solutions = splits(text.rstrip(" "), [pattern_for(f) for f in fields], row_check(fields))
     if not solutions or len(solutions) >= MAX_SOLUTIONS:
         return set(range(len(pieces)))
     return {i for i in range(len(pieces)) if len({_num(s[i]) for s in solutions}) > 1}

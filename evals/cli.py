@@ -36,6 +36,8 @@ def headline(run: dict[str, Any]) -> dict[str, float | None]:
     for key in ("facts", "findings", "problems"):
         part = o.get(key) or {}
         figures[f"{key}_precision"], figures[f"{key}_recall"] = part.get("precision"), part.get("recall")
+    for kind, part in (o["cells"].get("by_kind") or {}).items():  # levels per damage kind: `cell_accuracy.<kind>`
+        figures[f"cell_accuracy.{kind}"] = part.get("accuracy")
     return figures
 
 

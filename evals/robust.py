@@ -15,13 +15,17 @@ import json
 import random
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from evals.aggregate import summarise
+from evals.cms_html import cms_report
+from evals.crawler import crawler_report
 from evals.html_form import html_report
 from evals.layouts import LAYOUTS
+from evals.pdf_markdown import markdown_report
 from evals.render import Style, prose, table_rows
 from evals.run import Extractor, _extract_one
 from evals.score import score_report
@@ -29,9 +33,14 @@ from evals.spec import SECTION_HEADINGS, TABLES
 from evals.synth import arithmetic_errors, make_gold
 
 MODIFIERS = ("spaced_labels", "fullwidth_digits", "thousands_sep", "slash_blank", "dash_blank", "yuan_amounts")
-KINDS: tuple[str, ...] = (*LAYOUTS, "html", *MODIFIERS)
+# Whole reports in the shape of a real published one (evals/real/), each made by its own module.
+REPORTS: dict[str, Callable[[dict[str, Any], str, random.Random], tuple[str, set[str]]]] = {
+    "crawler_oneline": crawler_report, "pdf_markdown": markdown_report, "cms_html_colspan": cms_report}
+KINDS: tuple[str, ...] = (*LAYOUTS, "html", *MODIFIERS, *REPORTS)
 BASES = ("tab_rows", "tab_cells", "cells_blank_kept", "pipe_rows")  # clean layouts a modifier is laid on
-NO_BLANKS = {"pipe_cells", "run_together", "ocr_split"}  # layouts where a blank cannot be printed at all
+# layouts where a blank cannot be printed at all
+NO_BLANKS = {"pipe_cells", "run_together", "ocr_split", "crawler_oneline", "pdf_markdown"}
+SUFFIX = {"html": "html", "cms_html_colspan": "html", "pdf_markdown": "md"}
 KEEP_FAILURES = 3  # reproducers kept per kind
 
 
@@ -77,9 +86,9 @@ def text_report(gold: dict[str, Any], layout: str, style: Style, rng: random.Ran
 
 def make_case(i: int, rng: random.Random) -> Case:
     kind = KINDS[i % len(KINDS)]
-    layout = kind if kind in LAYOUTS or kind == "html" else rng.choice(BASES)
+    layout = kind if kind in LAYOUTS or kind == "html" or kind in REPORTS else rng.choice(BASES)
     template = rng.choice(("2019", "2021"))
-    name = f"r{i:04d}_{kind}.{'html' if layout == 'html' else 'txt'}"
+    name = f"r{i:04d}_{kind}.{SUFFIX.get(layout, 'txt')}"
     big = kind == "thousands_sep" or rng.random() < 0.2
     gold = make_gold(rng, name, template, blank_rate=_blank_rate(kind, layout, rng), big=big)
     errors = arithmetic_errors(gold)
@@ -87,7 +96,9 @@ def make_case(i: int, rng: random.Random) -> Case:
         raise AssertionError(f"generator made an inconsistent record {name}: {errors}")
     style = style_for(kind)
     ambiguous: set[str] = set()
-    if layout == "html":
+    if layout in REPORTS:
+        text, ambiguous = REPORTS[layout](gold, title_of(gold), rng)
+    elif layout == "html":
         text = html_report(gold, prose(gold, rng), title_of(gold), style)
     else:
         text, ambiguous = text_report(gold, layout, style, rng)
