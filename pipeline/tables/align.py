@@ -80,8 +80,8 @@ def _fits(row: RowRead, key: str, width: Callable[[str], int], canon: dict[str, 
 
 
 NOTE_COLUMNS = {  # words of a cell's note that name its column (table 二, template 2021)
-    "repealed": re.compile(r"废止|失效|废除"),
-    "issued": re.compile(r"制发|新制定|印发|出台"),  # not 修订: `其中修订16件` is said of 废止 (sh_bgt_2025)
+    "repealed": re.compile(r"废止|失效|废除|修订"),  # `其中修订16件` sits in 本年废止件数 (sh_bgt_2025)
+    "issued": re.compile(r"制发|新制定|印发|出台"),
     "in_force": re.compile(r"现行有效"),
 }
 
@@ -137,49 +137,76 @@ def in_columns(cells: list[Token], columns: set[int], width: int) -> list[Token]
 @dataclass(frozen=True)
 class Apart:
     keys: tuple[str, ...]  # rows whose label is printed apart from its values
-    shifted: bool  # True: each label takes the run printed before it; None-like ties are `settled=False`
-    settled: bool
+    settled: bool  # False: the layout and the equations leave more than one reading
 
 
 def settle_apart(rows: list[RowRead], view: str, equations: list[Equation],
                  width: Callable[[str], int]) -> tuple[list[RowRead], list[Apart]]:
-    """Labels printed on a line of their own, apart from their values (a PDF-to-Markdown
-    conversion): each label's values are either the run after it or the run before it. Where a
-    run with no label precedes such a stretch, both readings are weighed: a stretch that ends in a
-    bare label has as many labels as runs, so each label follows its run; otherwise the table's
-    equations decide, and a tie that changes values leaves the stretch unread."""
+    """Labels printed on lines of their own, apart from their values (a PDF-to-Markdown
+    conversion prints some labels before their row of numbers and some after it). In a stretch of
+    such labels and runs of values, the pairing is monotone: with as many runs as labels, the
+    i-th run is the i-th label's; with one run more, each place for the extra run is a reading,
+    and the table's equations pick one (a tie that changes values leaves the stretch unread)."""
     out = list(rows)
     found: list[Apart] = []
     i = 0
     while i < len(out):
-        j = i + 1
-        while j < len(out) and _apart(out[j], view) and _values(out[j]) == width(out[j].key or ""):
+        j = i
+        while j < len(out) and _loose(out[j], view):
             j += 1
-        if out[i].key is None and j > i + 1 and _values(out[i]) == width(out[i + 1].key or ""):
-            closing = j < len(out) and out[j].key is not None and not out[j].cells  # a bare label after the last run
-            before = out[i:j + 1] if closing else out[i:j]
-            after = [RowRead(r.key, r.label, prev.cells, r.text) for prev, r in itertools.pairwise(before)]
-            if not closing:
-                after.append(RowRead(None, before[-1].cells[0], before[-1].cells))
-            a, b = _held(out, equations), _held(out[:i] + after + out[len(before) + i:], equations)
-            keys = tuple(r.key or "" for r in before[1:])
-            if b > a or (closing and b >= a):  # as many labels as runs, values first: each label follows its run
-                j = i + len(before)
-                out[i:j] = after
-                found.append(Apart(keys, True, True))
-            elif a == b and any(x.cells != y.cells for x, y in zip(before[1:], after, strict=False)
-                                if [t.value for t in x.cells] != [t.value for t in y.cells]):
-                out[i:j] = [RowRead(None, r.cells[0], r.cells) for r in before]  # which label is theirs is unknown
-                found.append(Apart(keys, False, False))
-            i = j
-        else:
-            i += 1
+        if j - i < 2:
+            i = max(j, i + 1)
+            continue
+        new, apart = _pair(out, i, j, equations, width)
+        if apart is not None:
+            out[i:j] = new
+            found.append(apart)
+        i += len(new) if apart is not None else j - i
     return out, found
 
 
-def _apart(row: RowRead, view: str) -> bool:
-    return (row.key is not None and not row.borrowed and bool(row.cells) and row.label.kind == "text"
+def _loose(row: RowRead, view: str) -> bool:
+    """A run no label claims, a label with no values, or a label whose values are on a later line."""
+    if row.key is None or not row.cells:
+        return True
+    return (not row.borrowed and row.label.kind == "text" and row.label.col < 0
             and "\n" in view[row.label.end:row.cells[0].start])
+
+
+def _pair(out: list[RowRead], i: int, j: int, equations: list[Equation],
+          width: Callable[[str], int]) -> tuple[list[RowRead], Apart | None]:
+    stretch = out[i:j]
+    labels = [r for r in stretch if r.key is not None]
+    runs = [r.cells for r in stretch if r.cells]
+    if not labels or len(runs) not in (len(labels), len(labels) + 1):
+        return stretch, None
+    keys = tuple(r.key or "" for r in labels)
+    readings = []
+    for extra in ([None] if len(runs) == len(labels) else range(len(runs))):
+        mine = [run for k, run in enumerate(runs) if k != extra]
+        if all(_count(run) == width(lab.key or "") for lab, run in zip(labels, mine, strict=True)):
+            rows = [RowRead(lab.key, lab.label, run, lab.text) for lab, run in zip(labels, mine, strict=True)]
+            if extra is not None:
+                rows.insert(extra, RowRead(None, runs[extra][0], runs[extra]))
+            readings.append(rows)
+    if not readings:
+        return stretch, None
+    scores = [_held(out[:i] + r + out[j:], equations) for r in readings]
+    best = [r for r, sc in zip(readings, scores, strict=True) if sc == max(scores)]
+    if all(_same(best[0], r) for r in best[1:]):
+        return (stretch, None) if _same(best[0], stretch) else (best[0], Apart(keys, True))
+    return [RowRead(None, run[0], run) for run in runs], Apart(keys, False)  # which label is theirs is unknown
+
+
+def _count(run: list[Token]) -> int:
+    return sum(1 for t in run if t.kind in ("num", "blank"))
+
+
+def _same(a: list[RowRead], b: list[RowRead]) -> bool:
+    """Two readings that give every labelled row the same values."""
+    def values(rows: list[RowRead]) -> dict[str | None, list[float | None]]:
+        return {r.key: [t.value for t in r.cells] for r in rows if r.key is not None}
+    return values(a) == values(b)
 
 
 def _held(rows: list[RowRead], equations: list[Equation]) -> int:

@@ -218,9 +218,9 @@ def parse_applications(tokens: list[Token], fallback_template: str | None = None
 def _report_placed(result: TableResult, table: str, placed: list[Placement], apart: list[Apart]) -> None:
     for a in apart:
         cells = [f"{table}.{k}" for k in a.keys]
-        how = ("each label takes the values printed before it: that reading satisfies more of the table's "
-               "equations" if a.settled else "printed before or after their values, the table's equations do "
-               "not tell which; their cells stay null")
+        how = ("each label paired with its row of values in order (the layout, or the table's equations, "
+               "leave one reading)" if a.settled else "printed before or after their values, and neither the "
+               "layout nor the table's equations tell which; their cells stay null")
         result.findings.append(finding("tables.aligned" if a.settled else "tables.ambiguous", "warning",
                                        f"{table}: labels printed apart from their values ({', '.join(a.keys)}); {how}",
                                        cells))
