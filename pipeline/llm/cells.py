@@ -3,9 +3,12 @@ and the validator-driven re-asks.
 
 Every number the LLM gives for a cell comes with a quote, and is kept only when
 - the cell is one the parser left null (a parsed cell is never overwritten; a different LLM value
-  is an `llm.disagreement` finding),
+  is an `llm.disagreement` finding) and not one of a row the parser found `tables.ambiguous`
+  (values printed with their blanks dropped: no printed cell says which column a value is in),
 - the quote occurs in the table's region of the source (where it first occurs there; whitespace
-  may differ), and
+  may differ),
+- for tables 二 and 三, the quote holds the row's label and the number comes after it with no
+  other row's label in between (table 四's rows are often printed as one line: its region only),
 - inside the quote the number is printed as a cell of its own (bounded by whitespace, a `|` or a
   box-drawing rule, or followed by 元/万元) at a place no other cell, parsed or LLM, stands on.
 That place becomes the cell's provenance. So a `0` needs a printed `0` of its own, a blank stays
@@ -22,7 +25,7 @@ from pipeline.llm.chunking import section_chunks
 from pipeline.llm.client import LlmClient
 from pipeline.llm.compact import Compact
 from pipeline.llm.grounding import NUMBER, locate_view
-from pipeline.llm.labels import TITLES, describe
+from pipeline.llm.labels import ROWS, TITLES, describe
 from pipeline.llm.prompts import PromptFile, fence
 from pipeline.llm.tables import TableWork, disagreement, row_span, table_errors, template_of
 from schemas.record import Finding, LlmCell, SpanOut
@@ -45,7 +48,7 @@ class CellAnswers(Compact):
 def ask_whole(work: TableWork, client: LlmClient, prompt: PromptFile, doc: Document, budget: int) -> None:
     """Ask for every unread cell of the table, chunk by chunk if it exceeds the budget."""
     for chunk in section_chunks(doc, work.section, budget, client.model):
-        paths = [p for p, v in work.state.items() if v is None]
+        paths = [p for p, v in work.state.items() if v is None and p not in work.unsettled]
         if not paths:
             return
         messages = prompt.render("whole", tag=work.table, table_title=TITLES[work.table],
@@ -97,15 +100,16 @@ def apply_answer(work: TableWork, doc: Document, answer: CellAnswer, attempt: in
             work.findings.append(disagreement(path, parsed, answer.value))
         return
     _restore(work, path)  # a re-ask releases the place the cell stood on
-    if answer.value is None:
+    if answer.value is None or path in work.unsettled:  # an ambiguous row's cell has no printed place
         return
     amount = path.endswith("amount_wan")
-    found = _cell_span(doc, work, answer.quote, answer.value, amount)
+    found = _cell_span(doc, work, path, answer.quote, answer.value, amount)
     if found is None:
         work.findings.append(Finding(
             rule="llm.rejected", severity="warning", cells=[path], found=float(answer.value),
             message=f"llm.rejected: {path} = {answer.value:g}, but its quote {answer.quote[:80]!r} is not in the "
-                    "table's source or does not print that number as a cell of its own; the cell stays null"))
+                    "table's source (after the row's label) or does not print that number as a cell of its own; "
+                    "the cell stays null"))
         return
     (start, end), quote = found
     work.state[path] = int(answer.value) if float(answer.value).is_integer() and not amount else answer.value
@@ -119,7 +123,16 @@ def _restore(work: TableWork, path: str) -> None:
     work.provenance.pop(path, None)
 
 
-def _cell_span(doc: Document, work: TableWork, quote: str, value: float, amount: bool
+def _row_labels(work: TableWork, path: str) -> tuple[str, list[str]]:
+    """The label a quote for `path` must hold, and the other rows' labels ("" for table 四)."""
+    if work.table == "review_litigation":
+        return "", []
+    rows = {p.split(".")[1] for p in work.det}
+    label = ROWS.get(path.split(".")[1], ("", ""))[1]
+    return label, sorted({ROWS[r][1] for r in rows if r in ROWS and ROWS[r][1] != label})
+
+
+def _cell_span(doc: Document, work: TableWork, path: str, quote: str, value: float, amount: bool
                ) -> tuple[tuple[int, int], str] | None:
     """Source span of a free printed cell holding `value` inside the quote, and the quote as found."""
     view_span = locate_view(doc, quote, (work.section.body_start, work.section.end), anywhere=False)
@@ -127,8 +140,14 @@ def _cell_span(doc: Document, work: TableWork, quote: str, value: float, amount:
         return None
     taken = work.taken + [(s.start, s.end) for s in work.provenance.values()]
     base, text = view_span[0], normalise(doc.view[view_span[0]:view_span[1]])
-    for match in NUMBER.finditer(text):
+    label, others = _row_labels(work, path)
+    after = text.find(label) + len(label) if label else 0
+    if label and after < len(label):
+        return None
+    for match in NUMBER.finditer(text, after):
         start, end = base + match.start(), base + match.end()
+        if any(o in text[after:match.start()] for o in others):
+            break  # past the next row's label
         unit = next((u for u in ("万元", "元") if doc.view.startswith(u, end)), "")
         number = abs(float(match.group().replace(",", "")))
         scale = 10000 if unit == "元" else 1

@@ -102,15 +102,18 @@ def _run(record: Record, doc: Document, sections: list[Section], config: Config,
     def table(section: Section) -> TableWork:
         work = start_work(record, doc, section, base)
         cells = plan(work, doc)
-        if cells is None:
-            ask_whole(work, client, table_prompt, doc, config.chunk_tokens)
-        else:
-            ask_cells(work, client, table_prompt, doc, cells, attempt=1)
 
         def check(w: TableWork) -> list[Finding]:
             return validate_tables(record.model_copy(update={w.table: w.table_value()}))
 
-        reask_loop(work, client, table_prompt, doc, config.max_reasks, check)
+        try:
+            if cells is None:
+                ask_whole(work, client, table_prompt, doc, config.chunk_tokens)
+            else:
+                ask_cells(work, client, table_prompt, doc, cells, attempt=1)
+            reask_loop(work, client, table_prompt, doc, config.max_reasks, check)
+        except LLMError as exc:  # what was grounded before the failure is kept
+            work.error = exc
         return work
 
     groups = pack_requests(chunks, config.chunk_tokens)
@@ -126,6 +129,7 @@ def _run(record: Record, doc: Document, sections: list[Section], config: Config,
             outcomes.narrative.append(value)
     for section, (value, error) in zip(tables, results[len(groups):], strict=True):
         if not _failed(error, f"table {section.key}", outcomes):
+            _failed(value.error, f"table {section.key}", outcomes)
             outcomes.tables.append(value)
     return outcomes
 

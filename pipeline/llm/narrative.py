@@ -112,7 +112,8 @@ def ground_answer(answer: NarrativeAnswer, chunks: list[Chunk], doc: Document, r
     shown = "\n".join(c.text for c in chunks)
     for fact in answer.facts:
         found = _ground(doc, fact.quote, [fact.value], chunks)
-        if found is None or not loose_in(fact.subject, shown) or not loose_in(fact.unit, fact.quote):
+        unit_ok = bool(loose(fact.unit) or fact.unit.strip() in ("%", "％")) and loose_in(fact.unit, fact.quote)
+        if found is None or not (loose(fact.subject) and loose_in(fact.subject, shown)) or not unit_ok:
             result.dropped_facts += 1
             result.dropped.append(f"fact {fact.subject[:30]!r} = {fact.value:g}{fact.unit[:10]}")
             continue

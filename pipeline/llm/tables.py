@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from pipeline.core import Document, Section
+from pipeline.core import Document, LLMError, Section
 from pipeline.llm.grounding import locate_view
 from pipeline.llm.labels import ROWS
 from schemas.record import (
@@ -49,6 +49,8 @@ class TableWork:
     taken: list[tuple[int, int]] = field(default_factory=list)  # source spans other cells stand on
     provenance: dict[str, SpanOut] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    error: LLMError | None = None  # a request that failed after some cells were grounded
+    unsettled: set[str] = field(default_factory=set)  # `tables.ambiguous`: no printed cell to stand on
 
     def table_value(self) -> BaseModel:
         return self.model.model_validate(unflatten(self.state, self.table))
@@ -101,13 +103,14 @@ def start_work(record: Record, doc: Document, section: Section, findings: list[F
     det = flatten(current if current is not None else model(), table)
     failing = {c for f in table_errors(findings, table) for c in f.cells if det.get(c) is not None}
     taken = [(span.start, span.end) for span in record.provenance.values()]
-    return TableWork(table, model, section, det, failing, state=dict(det), taken=taken)
+    unsettled = {c for f in record.findings if f.rule == "tables.ambiguous" for c in f.cells if c in det}
+    return TableWork(table, model, section, det, failing, state=dict(det), taken=taken, unsettled=unsettled)
 
 
 def plan(work: TableWork, doc: Document) -> list[str] | None:
     """None = ask for the whole table (absent or mostly unread); else the cells to ask about:
     null cells whose row is printed in the source, and parsed cells that fail a rule."""
-    nulls = [p for p, v in work.det.items() if v is None]
+    nulls = [p for p, v in work.det.items() if v is None and p not in work.unsettled]
     if not any(v is not None for v in work.det.values()) or len(nulls) * 2 > len(work.det):
         return None
     rows = {p.split(".")[1] for p in nulls}
