@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
@@ -57,7 +59,11 @@ def extract_cmd(
         _extract_all(paths, out, config, resume)
     except KeyboardInterrupt:
         typer.echo("interrupted; every record written so far is complete (rerun with --resume)", err=True)
-        raise typer.Exit(code=130) from None
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Records are written atomically and the cache commits each entry: nothing is pending. Exit
+        # now rather than wait for LLM threads stuck in network reads to be torn down.
+        os._exit(130)
 
 
 def _bounded(name: str, help_text: str) -> typer.models.OptionInfo:

@@ -207,6 +207,11 @@ class HungServer:
                 continue
             self._held.append(conn)
 
+    @property
+    def connections(self) -> int:
+        """Requests in flight (connections accepted and left hanging)."""
+        return len(self._held)
+
     def stop(self) -> None:
         self._stop.set()
         for conn in self._held:

@@ -46,7 +46,6 @@ class Outcomes:
     tables: list[TableWork] = field(default_factory=list)
     failed_sections: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
-    jobs: int = 0
     failed: int = 0
     cut_off: int = 0
     notes: list[str] = field(default_factory=list)
@@ -76,16 +75,18 @@ def enrich(record: Record, doc: Document, sections: list[Section], config: Confi
     usage.add(dropped_ungrounded_facts=sum(r.dropped_facts for r in outcomes.narrative))
     cells = {p: c for work in outcomes.tables for p, c in work.cells.items()}
     out.llm = LlmInfo(model=client.model, prompt_version=prompt_version(), usage=usage.to_model(), cells=cells,
-                      status=_status(outcomes), notes=outcomes.notes)
+                      status=_status(outcomes, usage), notes=outcomes.notes)
     return out
 
 
-def _status(outcomes: Outcomes) -> Any:
+def _status(outcomes: Outcomes, usage: Usage) -> Any:
+    """ok: nothing failed; partial: some answers came; else skipped (cut off before any call) or failed."""
     if not outcomes.failed:
         return "ok"
-    if outcomes.failed < outcomes.jobs:
+    counts = usage.counts
+    if counts["calls"] - counts["failed_calls"] + counts["cache_hits"] > 0:
         return "partial"
-    return "skipped" if outcomes.cut_off == outcomes.jobs else "failed"
+    return "skipped" if outcomes.cut_off == outcomes.failed and not counts["calls"] else "failed"
 
 
 def _run(record: Record, doc: Document, sections: list[Section], config: Config, client: LlmClient,
@@ -120,7 +121,6 @@ def _run(record: Record, doc: Document, sections: list[Section], config: Config,
     jobs: list[Callable[[], Any]] = [partial(narrative, g) for g in groups]
     jobs += [partial(table, s) for s in tables]
     results = run_all(jobs, config.concurrency)
-    outcomes.jobs = len(jobs)
     for group, (value, error) in zip(groups, results[:len(groups)], strict=True):
         where = ", ".join(f"{c.section} {c.start}-{c.end}" for c in group)
         if _failed(error, f"narrative of {where}", outcomes):
