@@ -68,6 +68,8 @@ class Config:
             "model": os.environ.get("NIANBAO_MODEL") or None,
             "base_url": os.environ.get("OPENAI_BASE_URL") or None,
         }
+        if os.environ.get("NIANBAO_CACHE_DIR"):
+            values["cache_dir"] = Path(os.environ["NIANBAO_CACHE_DIR"])
         for name, var in [*ENV_FLOATS.items(), *ENV_INTS.items()]:
             raw = os.environ.get(var)
             if raw:
