@@ -64,6 +64,7 @@ class ResponseCache:
             db = sqlite3.connect(path, timeout=2.0, check_same_thread=False, isolation_level=None)
             db.execute("PRAGMA quick_check").fetchone()
             try:
+                db.execute("PRAGMA journal_mode=WAL")  # worker processes read while one writes
                 db.execute(_SCHEMA)
             except sqlite3.OperationalError as exc:  # read-only: reads may still work
                 if "readonly" not in str(exc):
