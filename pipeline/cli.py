@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from pipeline.config import Config
-from pipeline.core import NianbaoError
+from pipeline.config import LIMITS, Config
+from pipeline.core import ConfigError, NianbaoError
 from pipeline.extract import extract_document
 from pipeline.ingest import ingest
 from pipeline.output import expand_inputs, is_done, record_path, summary, write_record
@@ -27,29 +30,66 @@ def extract_cmd(
     base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible endpoint (default $OPENAI_BASE_URL)")] = None,  # noqa: UP045
     mode: Annotated[str, typer.Option(help="instructor mode: json or tools")] = "json",
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the LLM cache")] = False,
-    concurrency: Annotated[int, typer.Option(help="Parallel LLM requests")] = 4,
-    resume: Annotated[bool, typer.Option(help="Skip inputs whose record already exists for the same bytes")] = False,
-    chunk_tokens: Annotated[int, typer.Option(help="Token budget of one LLM request's text")] = 2000,
-    max_retries: Annotated[int, typer.Option(help="Retries of a failed LLM request (429, 5xx, timeouts)")] = 3,
-    max_reasks: Annotated[int, typer.Option(help="Validator-driven re-asks of an LLM table answer")] = 2,
+    no_llm: Annotated[bool, typer.Option("--no-llm", help="Run without the LLM even if NIANBAO_MODEL is set")] = False,
+    concurrency: Annotated[int, _bounded("concurrency", "Parallel LLM requests")] = 4,
+    resume: Annotated[bool, typer.Option(help="Skip inputs whose record already exists for the same bytes "
+                                               "(and, with a model, whose LLM step completed)")] = False,
+    chunk_tokens: Annotated[int, _bounded("chunk_tokens", "Token budget of one LLM request's text")] = 2000,
+    max_retries: Annotated[int, _bounded("max_retries", "Retries of a failed LLM request (429, 5xx, timeouts)")] = 3,
+    max_reasks: Annotated[int, _bounded("max_reasks", "Validator-driven re-asks of an LLM table answer")] = 2,
+    connect_timeout: Annotated[Optional[float], _bounded("connect_timeout_s", "LLM connect timeout, s [5]")] = None,  # noqa: UP045
+    read_timeout: Annotated[Optional[float], _bounded("read_timeout_s", "LLM read timeout, s [60]")] = None,  # noqa: UP045
+    breaker_failures: Annotated[Optional[int], _bounded(  # noqa: UP045
+        "breaker_failures", "Consecutive transport failures before the run stops calling the LLM [3]")] = None,
 ) -> None:
     """Extract each report into OUT/<name>.json and print one summary line per report."""
-    config = Config.from_env(model=model, base_url=base_url, mode=mode, use_cache=not no_cache,
-                             concurrency=concurrency, chunk_tokens=chunk_tokens, max_retries=max_retries,
-                             max_reasks=max_reasks)
+    try:
+        config = Config.from_env(model=model, base_url=base_url, mode=mode, use_cache=not no_cache,
+                                 concurrency=concurrency, chunk_tokens=chunk_tokens, max_retries=max_retries,
+                                 max_reasks=max_reasks, connect_timeout_s=connect_timeout,
+                                 read_timeout_s=read_timeout, breaker_failures=breaker_failures)
+        if no_llm:
+            config = replace(config, model=None)
+        if config.llm_enabled:
+            config.api_key()  # no key: one clear error before any work
+    except ConfigError as exc:
+        typer.echo(f"nianbao: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    try:
+        _extract_all(paths, out, config, resume)
+    except KeyboardInterrupt:
+        typer.echo("interrupted; every record written so far is complete (rerun with --resume)", err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Records are written atomically and the cache commits each entry: nothing is pending. Exit
+        # now rather than wait for LLM threads stuck in network reads to be torn down.
+        os._exit(130)
+
+
+def _bounded(name: str, help_text: str) -> typer.models.OptionInfo:
+    low, high = LIMITS[name]
+    return typer.Option(min=low, max=high, help=help_text)  # type: ignore[no-any-return]
+
+
+def _extract_all(paths: list[Path], out: Path, config: Config, resume: bool) -> None:
+    if config.llm_enabled:
+        from pipeline.llm.breaker import reset
+
+        reset()
     usage: dict[str, int] = {}
-    failed = 0
+    failed = incomplete = 0
     for path in expand_inputs(paths):
         try:
             doc = ingest(path)
             target = record_path(out, path)
-            if resume and is_done(target, doc.sha256):
+            if resume and is_done(target, doc.sha256, need_llm=config.llm_enabled):
                 typer.echo(f"{path.name}: already done, skipped")
                 continue
             record = extract_document(doc, config)
             write_record(record, target)
             typer.echo(summary(record))
             if record.llm is not None:
+                incomplete += record.llm.status != "ok"
                 for name, value in record.llm.usage.model_dump().items():
                     usage[name] = usage.get(name, 0) + value
         except NianbaoError as exc:
@@ -61,6 +101,9 @@ def extract_cmd(
     if config.llm_enabled:
         typer.echo("LLM run totals: " + ", ".join(f"{k} {v}" for k, v in usage.items()) if usage else
                    "LLM run totals: no LLM calls")
+        if incomplete:
+            typer.echo(f"{incomplete} record(s) without a complete LLM step (llm.status); "
+                       "rerun with --resume to redo exactly those")
     if failed:
         raise typer.Exit(code=1)
 

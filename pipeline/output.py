@@ -30,13 +30,17 @@ def write_record(record: Record, path: Path) -> Path:
     return path
 
 
-def is_done(path: Path, sha256: str) -> bool:
-    """True when `path` holds a record of the same source bytes (for resumable batches)."""
+def is_done(path: Path, sha256: str, need_llm: bool = False) -> bool:
+    """True when `path` holds a record of the same source bytes (for resumable batches) and, when
+    `need_llm` (a model is configured), whose LLM step completed (`llm.status == "ok"`)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(data, dict) and data.get("source", {}).get("sha256") == sha256
+    if not (isinstance(data, dict) and isinstance(data.get("source"), dict)
+            and data["source"].get("sha256") == sha256):
+        return False
+    return not need_llm or (isinstance(data.get("llm"), dict) and data["llm"].get("status") == "ok")
 
 
 def summary(record: Record) -> str:
@@ -58,6 +62,8 @@ def summary(record: Record) -> str:
     if record.llm is not None:
         u = record.llm.usage
         line += f"; LLM {u.calls} calls, {u.prompt_tokens}+{u.completion_tokens} tokens, {u.cache_hits} cached"
+        if record.llm.status != "ok":
+            line += f", LLM step {record.llm.status}"
     return line
 
 

@@ -238,8 +238,14 @@ class LlmUsage(Strict):
 
 
 class LlmInfo(Strict):
+    """What the LLM layer did. `status`: `ok` every request answered; `partial` some failed;
+    `failed` none answered; `skipped` not attempted (the endpoint was cut off for this run).
+    `--resume` with a model re-runs every record whose status is not `ok`."""
+
     model: str
     prompt_version: str
+    status: Literal["ok", "partial", "failed", "skipped"] = "ok"
+    notes: list[str] = Field(default_factory=list)
     usage: LlmUsage = Field(default_factory=LlmUsage)
     cells: dict[str, LlmCell] = Field(default_factory=dict)
 

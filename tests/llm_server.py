@@ -13,7 +13,9 @@ The cassettes in cassettes/ were recorded against this server (see cassettes/REA
 from __future__ import annotations
 
 import json
+import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -69,14 +71,20 @@ class Rule:
     """Replies, in order, to the requests whose messages contain `match` ("" matches any).
 
     `repeat` keeps giving the last reply once the list is used up (a chunk that always fails).
+    `respond`, if given, makes every reply from the request itself (a hostile server answering
+    every cell it is asked about); `replies` is then unused.
     """
 
     match: str
-    replies: list[Reply]
+    replies: list[Reply] = field(default_factory=list)
     repeat: bool = False
     used: int = 0
+    respond: Callable[[dict[str, Any]], Reply] | None = None
 
-    def take(self) -> Reply | None:
+    def take(self, body: dict[str, Any] | None = None) -> Reply | None:
+        if self.respond is not None:
+            self.used += 1
+            return self.respond(body or {})
         if self.used < len(self.replies):
             self.used += 1
             return self.replies[self.used - 1]
@@ -120,7 +128,7 @@ class ScriptedServer:
             self.requests.append(body)
             for rule in self.rules:
                 if rule.match in haystack:
-                    reply = rule.take()
+                    reply = rule.take(body)
                     if reply is not None:
                         return reply
             self.unmatched.append(haystack[-200:])
@@ -173,3 +181,47 @@ def _completion(body: dict[str, Any], content: str, n: int) -> dict[str, Any]:
     return {"id": f"chatcmpl-scripted-{n}", "object": "chat.completion", "created": 0, "model": body.get("model"),
             "choices": [{"index": 0, "finish_reason": "tool_calls" if tools else "stop", "message": message}],
             "usage": usage}
+
+
+class HungServer:
+    """Accepts connections and never answers (a hung endpoint), until stopped."""
+
+    def __init__(self) -> None:
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self._held: list[socket.socket] = []
+        self._stop = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._sock.getsockname()[1]}/v1"
+
+    def _accept(self) -> None:
+        self._sock.settimeout(0.05)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                continue
+            self._held.append(conn)
+
+    @property
+    def connections(self) -> int:
+        """Requests in flight (connections accepted and left hanging)."""
+        return len(self._held)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for conn in self._held:
+            conn.close()
+        self._sock.close()
+
+
+def refused_url() -> str:
+    """An endpoint on 127.0.0.1 where nothing listens (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-import diskcache
 import pytest
 
 from pipeline.config import Config
 from pipeline.core import ConfigError, Document, LLMError, Section
 from pipeline.llm import enrich, total_usage
 from pipeline.llm.cache import ResponseCache
+from pipeline.llm.cells import CellAnswer, apply_answer
 from pipeline.llm.chunking import pack_requests, prose_chunks, section_chunks
 from pipeline.llm.client import LlmClient
 from pipeline.llm.compact import compact
 from pipeline.llm.grounding import locate, number_in, numbers_in
 from pipeline.llm.narrative import NarrativeAnswer, cell_exists
 from pipeline.llm.prompts import load_prompt
-from pipeline.llm.tables import TableWork, merge_cell, plan, settle_replacements, start_work
+from pipeline.llm.tables import TableWork, plan, start_work
 from pipeline.llm.tokens import count_messages, count_text, encoding_for
-from schemas.record import Applications2019, LlmInfo, LlmUsage, Record, ReviewLitigation, Source
+from schemas.record import Applications2019, LlmInfo, LlmUsage, Record, ReviewLitigation, Source, SpanOut
 
 # ---- prompts -------------------------------------------------------------------------------------
 
@@ -110,20 +109,12 @@ def test_a_table_stays_whole_unless_it_alone_exceeds_the_budget() -> None:
 # ---- cache -----------------------------------------------------------------------------------------------
 
 
-def test_cache_stores_json_text_and_refuses_pickles(tmp_path: Path) -> None:
+def test_cache_stores_json_objects_only(tmp_path: Path) -> None:
     cache = ResponseCache(tmp_path)
     cache.set("k", {"answer": {"facts": []}})
     assert cache.get("k") == {"answer": {"facts": []}}
-    cache.close()
-    with sqlite3.connect(tmp_path / "cache.db") as db:
-        kind, mode = db.execute("select typeof(value), mode from Cache where key = 'k'").fetchone()
-    assert kind == "text" and mode != diskcache.core.MODE_PICKLE
-    plain = diskcache.Cache(str(tmp_path))  # a pickle planted by something else
-    plain.set("evil", {"not": "json"})
-    plain.close()
-    cache = ResponseCache(tmp_path)
-    with pytest.raises(LLMError, match="unpickle"):
-        cache.get("evil")
+    with pytest.raises(LLMError, match="JSON objects"):
+        cache.set("k2", ["not", "an", "object"])  # type: ignore[arg-type]
     cache.close()
     assert ResponseCache(None).get("k") is None  # --no-cache
 
@@ -178,25 +169,33 @@ def test_table_ref_paths_must_exist_in_the_record() -> None:
 # ---- merging table cells ---------------------------------------------------------------------------------
 
 
-def _work() -> tuple[TableWork, Document]:
-    doc, sections = _doc_with({"review_litigation": "行政复议\n2 1 0 0 3\n直接起诉\n1 0 0 0 1\n复议后起诉\n0 0 0 0 0"})
+def _work(extra: str = "") -> tuple[TableWork, Document]:
+    doc, sections = _doc_with({"review_litigation": "行政复议\n2 1 0 0 3\n直接起诉\n1 0 0 0 1\n复议后起诉\n0 0 0 0 0" + extra,
+                               "overview": "发布信息7条。"})
     table = ReviewLitigation.model_validate({"review": {"upheld": 2, "corrected": 1, "other": 0, "pending": 0},
                                              "litigation_direct": {"upheld": 1, "corrected": 0, "other": 0,
                                                                    "pending": 0, "total": 1}})
-    record = Record(source=Source(name="x", sha256="0"), review_litigation=table)
+    record = Record(source=Source(name="x", sha256="0"), review_litigation=table,
+                    provenance=_provenance(doc, table))
     return start_work(record, doc, sections[0], []), doc
 
 
-def test_llm_cells_fill_nulls_but_never_overwrite_a_parsed_cell() -> None:
+def _provenance(doc: Document, table: ReviewLitigation) -> dict[str, SpanOut]:
+    """The parsed cells' spans, by hand: row by row, the printed numbers in order."""
+    out: dict[str, SpanOut] = {}
+    for row, line in (("review", "2 1 0 0 3"), ("litigation_direct", "1 0 0 0 1")):
+        base = doc.text.index(line)
+        for i, name in enumerate(("upheld", "corrected", "other", "pending", "total")):
+            if getattr(getattr(table, row), name) is not None:
+                out[f"review_litigation.{row}.{name}"] = SpanOut(start=base + 2 * i, end=base + 2 * i + 1)
+    return out
+
+
+def test_only_unread_cells_are_asked() -> None:
     work, doc = _work()
     assert plan(work, doc) == ["review_litigation.litigation_after_review." + f
                                for f in ("corrected", "other", "pending", "total", "upheld")] + [
         "review_litigation.review.total"]  # 9 of 15 read: ask only the rest
-    merge_cell(work, "review_litigation.review.total", 3)
-    merge_cell(work, "review_litigation.review.upheld", 5)
-    assert work.state["review_litigation.review.total"] == 3 and "review_litigation.review.total" in work.cells
-    assert work.state["review_litigation.review.upheld"] == 2
-    assert [f.rule for f in work.findings] == ["llm.disagreement"]
 
 
 def test_a_mostly_unread_table_is_asked_whole() -> None:
@@ -206,21 +205,50 @@ def test_a_mostly_unread_table_is_asked_whole() -> None:
     assert plan(work, doc) is None
 
 
-def test_a_replaced_failing_cell_is_reverted_if_the_rule_still_fails() -> None:
-    work, _ = _work()
-    path = "review_litigation.litigation_direct.total"
-    work.failing.add(path)
-    merge_cell(work, path, 4)
-    assert work.state[path] == 4 and path in work.replaced
-    settle_replacements(work, [_finding(path)])
-    assert work.state[path] == 1 and path not in work.cells
-    assert work.findings[-1].rule == "llm.disagreement"
+REVIEW_TOTAL = "review_litigation.review.total"
+AFTER_TOTAL = "review_litigation.litigation_after_review.total"
 
 
-def _finding(path: str):  # type: ignore[no-untyped-def]
-    from schemas.record import Finding
+@pytest.mark.parametrize(("name", "path", "value", "quote", "kept"), [
+    ("a printed free cell fills a null", REVIEW_TOTAL, 3, "2 1 0 0 3", 3),
+    ("a zero standing on a parsed cell's zero is refused", AFTER_TOTAL, 0, "2 1 0 0 3", None),
+    ("a quote that does not occur is refused", REVIEW_TOTAL, 3, "2 1 0 0 3 3", None),
+    ("a number glued into a sentence is refused", REVIEW_TOTAL, 999, "total=999", None),
+    ("a quote from another section is refused", REVIEW_TOTAL, 7, "发布信息7条", None),
+    ("a number not in its quote is refused", REVIEW_TOTAL, 4, "2 1 0 0 3", None),
+    ("null stays null", REVIEW_TOTAL, None, "", None),
+])
+def test_cell_grounding(name: str, path: str, value: float | None, quote: str, kept: int | None) -> None:
+    work, doc = _work("\n备注：total=999")
+    apply_answer(work, doc, CellAnswer(path=path, value=value, quote=quote), attempt=1)
+    assert work.state[path] == kept, name
+    if kept is None:
+        assert path not in work.cells and path not in work.provenance
+        assert [f.rule for f in work.findings] == ([] if value is None else ["llm.rejected"])
+    else:
+        span = work.provenance[path]
+        assert doc.text[span.start:span.end] == str(kept) and work.cells[path].quote == quote
 
-    return Finding(rule="review_litigation.group_total", severity="error", message="m", cells=[path])
+
+def test_a_parsed_cell_is_never_overwritten() -> None:
+    work, doc = _work()
+    path = "review_litigation.review.upheld"
+    work.failing.add(path)  # even when it fails a rule
+    apply_answer(work, doc, CellAnswer(path=path, value=5, quote="直接起诉\n1 0 0 0 1"), attempt=1)
+    assert work.state[path] == 2 and path not in work.cells
+    assert [(f.rule, f.expected, f.found) for f in work.findings] == [("llm.disagreement", 2.0, 5.0)]
+
+
+def test_one_printed_cell_backs_one_llm_cell() -> None:
+    work, doc = _work()
+    path = "review_litigation.litigation_after_review."
+    for name in ("upheld", "corrected", "other", "pending", "total"):
+        apply_answer(work, doc, CellAnswer(path=path + name, value=0, quote="0 0 0 0 0"), attempt=1)
+    spans = [(s.start, s.end) for s in work.provenance.values()]
+    assert len(spans) == len(set(spans)) == 5
+    assert all(doc.text[s:e] == "0" for s, e in spans)
+    apply_answer(work, doc, CellAnswer(path=REVIEW_TOTAL, value=0, quote="0 0 0 0 0"), attempt=1)
+    assert work.state[REVIEW_TOTAL] is None  # every printed 0 of that row is taken
 
 
 def test_usage_totals_over_a_run() -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import random
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import instructor
 import openai
@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from pipeline.config import Config
 from pipeline.core import LLMError
+from pipeline.llm.breaker import STOP, breaker_for
 from pipeline.llm.cache import ResponseCache, digest
 from pipeline.llm.prompts import Message, PromptFile
 from pipeline.llm.tokens import count_messages
@@ -33,6 +34,7 @@ logging.getLogger("instructor").setLevel(logging.CRITICAL)
 T = TypeVar("T", bound=BaseModel)
 MAX_DELAY_S = 30.0
 _TRANSIENT = (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError)
+_TRANSPORT = (openai.InternalServerError, openai.APIConnectionError)  # the endpoint is down or hung (not 429)
 
 
 @dataclass
@@ -55,7 +57,7 @@ class Usage:
 class LlmClient:
     """Structured requests for one run. Holds no key: the key goes straight into `openai.OpenAI`."""
 
-    def __init__(self, config: Config, usage: Usage | None = None, sleep: Callable[[float], None] = time.sleep,
+    def __init__(self, config: Config, usage: Usage | None = None, sleep: Callable[[float], Any] = STOP.wait,
                  http_client: Any = None):
         if not config.model:
             raise LLMError("no model configured: set NIANBAO_MODEL or pass --model")
@@ -66,6 +68,8 @@ class LlmClient:
         self._sleep = sleep
         self._gate = threading.Semaphore(max(1, config.concurrency))
         self._backoff = config.backoff_base_s
+        self.breaker = breaker_for(urlsplit(config.base_url or "https://api.openai.com").netloc.rpartition("@")[2],
+                                   config.breaker_failures)
         self._http_client = http_client  # an httpx2.Client (e.g. with a mock transport), or None
         self._raw: openai.OpenAI | None = None
         self._client: Any = None
@@ -77,7 +81,9 @@ class LlmClient:
             if self._client is None:
                 mode = instructor.Mode.TOOLS if self.config.mode == "tools" else instructor.Mode.JSON
                 self._raw = openai.OpenAI(base_url=self.config.base_url, api_key=self.config.api_key(),
-                                          max_retries=0, timeout=self.config.timeout_s, http_client=self._http_client)
+                                          max_retries=0, http_client=self._http_client,
+                                          timeout=openai.Timeout(self.config.read_timeout_s,
+                                                                 connect=self.config.connect_timeout_s))
                 self._client = instructor.from_openai(self._raw, mode=mode)
             return self._client
 
@@ -112,16 +118,19 @@ class LlmClient:
                 return answer
         self.usage.add(cache_misses=1)
         answer = self._attempts(messages, response_model, prompt)
-        self.cache.set(key, {"answer": answer.model_dump(mode="json"), "prompt": prompt.version_id})
+        if not _is_empty(answer):  # an empty answer is not kept: a later run asks again
+            self.cache.set(key, {"answer": answer.model_dump(mode="json"), "prompt": prompt.version_id})
         return answer
 
     def _attempts(self, messages: list[Message], response_model: type[T], prompt: PromptFile) -> T:
         estimate = count_messages(messages, self.model, response_model.model_json_schema())
         log.debug("llm request %s: ~%d prompt tokens", prompt.version_id, estimate)
+        self.breaker.check()
         client = self._instructor()
         current = list(messages)
-        last_error = "no attempt made"
+        last_error, transport = "no attempt made", False
         for attempt in range(1, self.config.max_retries + 2):
+            self.breaker.check()
             try:
                 with self._gate:
                     answer, completion = client.chat.completions.create_with_completion(
@@ -133,6 +142,12 @@ class LlmClient:
                 last_error = _describe(exc)
                 log.debug("llm attempt %d failed: %s", attempt, last_error, exc_info=exc)
                 api_error = _api_error(exc)
+                transport = isinstance(api_error, _TRANSPORT)
+                if not transport:
+                    self.breaker.success()  # the endpoint answered (a 429, a 400, a bad answer)
+                elif self.breaker.failure():
+                    raise LLMError(f"LLM request failed ({last_error}); endpoint cut off for this run",
+                                   attempt=attempt, cut_off=True, transport=True) from exc
                 if api_error is not None and not isinstance(api_error, _TRANSIENT):
                     raise LLMError(f"LLM request rejected: {last_error}", attempt=attempt) from exc
                 if api_error is None:  # a bad answer: re-ask with the parse error
@@ -140,9 +155,11 @@ class LlmClient:
                 elif attempt <= self.config.max_retries:
                     self._sleep(self._delay(attempt, api_error))
                 continue
+            self.breaker.success()
             self._count_success(completion, estimate)
             return answer
-        raise LLMError(f"LLM request failed after {self.config.max_retries + 1} attempts: {last_error}")
+        raise LLMError(f"LLM request failed after {self.config.max_retries + 1} attempts: {last_error}",
+                       transport=transport)
 
     def _count_success(self, completion: Any, estimate: int) -> None:
         prompt_tokens, completion_tokens = _tokens(getattr(completion, "usage", None), estimate)
@@ -159,6 +176,11 @@ class LlmClient:
         if retry_after is not None:
             return min(retry_after, MAX_DELAY_S)
         return min(self._backoff * 2 ** (attempt - 1) * (1 + random.random() / 4), MAX_DELAY_S)
+
+
+def _is_empty(answer: BaseModel) -> bool:
+    """True when every field of the answer is empty (`{}`, `{"facts": []}`, all null)."""
+    return not any(v not in (None, [], {}, "") for v in answer.model_dump().values())
 
 
 def _tokens(usage: Any, estimate: int) -> tuple[int, int]:

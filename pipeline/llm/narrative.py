@@ -1,23 +1,27 @@
 """Narrative extraction: facts, problems and claims from the prose chunks, each grounded.
 
-A fact survives only if its value is written in its quote and the quote is in the source; a
-claim only if all its numbers are in its quote and the quote is in the source. Dropped facts are
-counted in `usage.dropped_ungrounded_facts`.
+A fact survives only if its value is written in its quote, the quote is in the text the model
+was shown, its subject is in that text and its unit in the quote; a claim only if all its numbers
+are in its quote and the quote is in the source; a problem only if it is in the problems section.
+"In" allows whitespace and punctuation differences (`loose`). What fails is dropped, counted in
+`usage.dropped_ungrounded_facts` / `NarrativeResult.dropped`, and reported as an `llm.dropped`
+warning by `enrich`.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
-from pipeline.core import Document
+from pipeline.core import Document, normalise
 from pipeline.llm.chunking import Chunk, Span
 from pipeline.llm.client import LlmClient
 from pipeline.llm.compact import Compact
 from pipeline.llm.grounding import locate, number_in
-from pipeline.llm.prompts import PromptFile
+from pipeline.llm.prompts import PromptFile, fence
 from schemas.claims import Claims, PartsClaim, PercentClaim, TableClaim
 from schemas.record import Fact, Record
 
@@ -84,26 +88,44 @@ class NarrativeResult:
     problems: list[str] = field(default_factory=list)
     claims: Claims = field(default_factory=Claims)
     dropped_facts: int = 0
+    dropped: list[str] = field(default_factory=list)  # what was dropped, for the warning
 
 
 def ask_narrative(client: LlmClient, prompt: PromptFile, chunks: list[Chunk]) -> NarrativeAnswer:
     text = "\n\n".join(f"【{c.title}】\n{c.text}" for c in chunks)
-    return client.ask(prompt.render("extract", refs="、".join(TABLE_REFS), chunk=text), NarrativeAnswer, prompt)
+    return client.ask(prompt.render("extract", refs="、".join(TABLE_REFS), chunk=fence(text)), NarrativeAnswer,
+                      prompt)
+
+
+def loose(text: str) -> str:
+    """`text` without whitespace and punctuation, for "is this written in the source" checks."""
+    return "".join(c for c in normalise(text) if not c.isspace() and unicodedata.category(c)[0] not in "PSZ")
+
+
+def loose_in(needle: str, haystack: str) -> bool:
+    return loose(needle) in loose(haystack)
 
 
 def ground_answer(answer: NarrativeAnswer, chunks: list[Chunk], doc: Document, record: Record) -> NarrativeResult:
     """Keep what is grounded in the chunks the model was shown; facts take the section of their quote."""
     result = NarrativeResult(sections={c.section for c in chunks})
+    shown = "\n".join(c.text for c in chunks)
     for fact in answer.facts:
         found = _ground(doc, fact.quote, [fact.value], chunks)
-        if found is None:
+        unit_ok = bool(loose(fact.unit) or fact.unit.strip() in ("%", "％")) and loose_in(fact.unit, fact.quote)
+        if found is None or not (loose(fact.subject) and loose_in(fact.subject, shown)) or not unit_ok:
             result.dropped_facts += 1
+            result.dropped.append(f"fact {fact.subject[:30]!r} = {fact.value:g}{fact.unit[:10]}")
             continue
         (start, end), section = found
         result.facts.append(Fact(section=section, subject=fact.subject, value=_num(fact.value),  # type: ignore[arg-type]
                                  unit=fact.unit, quote=doc.text[start:end], start=start, end=end))
-    if "problems" in result.sections:
-        result.problems = [p.strip() for p in answer.problems if p.strip()]
+    problems_text = "\n".join(c.text for c in chunks if c.section == "problems")
+    for problem in (p.strip() for p in answer.problems):
+        if problems_text and loose(problem) and loose_in(problem, problems_text):
+            result.problems.append(problem)
+        elif problem:
+            result.dropped.append(f"problem {problem[:40]!r}")
     result.claims = _claims(answer, doc, record, chunks)
     return result
 

@@ -20,6 +20,15 @@ from pipeline.core import LLMError
 PROMPTS_DIR = Path(__file__).resolve().parents[2] / "prompts"
 
 Message = dict[str, str]
+FENCE_OPEN, FENCE_CLOSE = "<<<REPORT", "REPORT>>>"
+
+
+def fence(text: str) -> str:
+    """Report text marked as data for the prompt. The markers cannot be forged from inside:
+    any `<<<` or `>>>` in the text is replaced by look-alikes first (quotes from the text keep
+    their position: the replacement has the same length)."""
+    safe = text.replace("<<<", "‹‹‹").replace(">>>", "›››")
+    return f"{FENCE_OPEN}\n{safe}\n{FENCE_CLOSE}"
 
 
 class Example(BaseModel):

@@ -1,10 +1,10 @@
 """Table fallback: a table the deterministic parser left incomplete, or whose rules fail, goes to
 the LLM with its schema; the answer is checked by the same validators and re-asked (`reask`).
 
-Cells are merged conservatively: the LLM fills cells the parser left null, and may replace a
-parsed cell only where that cell fails a rule (and only if the table then passes). A parsed
-cell that passed its rules is never overwritten: a disagreement becomes an `llm.disagreement`
-finding. A first-answer number must occur in the table's text; a re-asked one in its quote.
+The LLM only fills cells the parser left null. A parsed cell is never overwritten, failing or
+not: a different LLM value is an `llm.disagreement` finding. Every LLM number is grounded in
+`pipeline.llm.cells`: its quote must be in the table's region and the number must be a printed
+cell inside the quote that no other cell (parsed or LLM) already stands on.
 """
 
 from __future__ import annotations
@@ -15,13 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from pipeline.core import Document, Section
-from pipeline.llm.chunking import section_chunks
-from pipeline.llm.client import LlmClient
-from pipeline.llm.compact import compact
-from pipeline.llm.grounding import locate_view, number_in
-from pipeline.llm.labels import ROWS, TITLES
-from pipeline.llm.prompts import PromptFile
+from pipeline.core import Document, LLMError, Section
+from pipeline.llm.grounding import locate_view
+from pipeline.llm.labels import ROWS
 from schemas.record import (
     ActiveDisclosure2019,
     ActiveDisclosure2021,
@@ -50,9 +46,11 @@ class TableWork:
     failing: set[str]  # parsed cells in a failing rule
     state: State = field(default_factory=dict)
     cells: dict[str, LlmCell] = field(default_factory=dict)
-    replaced: set[str] = field(default_factory=set)
+    taken: list[tuple[int, int]] = field(default_factory=list)  # source spans other cells stand on
     provenance: dict[str, SpanOut] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    error: LLMError | None = None  # a request that failed after some cells were grounded
+    unsettled: set[str] = field(default_factory=set)  # `tables.ambiguous`: no printed cell to stand on
 
     def table_value(self) -> BaseModel:
         return self.model.model_validate(unflatten(self.state, self.table))
@@ -104,13 +102,15 @@ def start_work(record: Record, doc: Document, section: Section, findings: list[F
     model = table_model(table, template)
     det = flatten(current if current is not None else model(), table)
     failing = {c for f in table_errors(findings, table) for c in f.cells if det.get(c) is not None}
-    return TableWork(table, model, section, det, failing, state=dict(det))
+    taken = [(span.start, span.end) for span in record.provenance.values()]
+    unsettled = {c for f in record.findings if f.rule == "tables.ambiguous" for c in f.cells if c in det}
+    return TableWork(table, model, section, det, failing, state=dict(det), taken=taken, unsettled=unsettled)
 
 
 def plan(work: TableWork, doc: Document) -> list[str] | None:
     """None = ask for the whole table (absent or mostly unread); else the cells to ask about:
     null cells whose row is printed in the source, and parsed cells that fail a rule."""
-    nulls = [p for p, v in work.det.items() if v is None]
+    nulls = [p for p, v in work.det.items() if v is None and p not in work.unsettled]
     if not any(v is not None for v in work.det.values()) or len(nulls) * 2 > len(work.det):
         return None
     rows = {p.split(".")[1] for p in nulls}
@@ -126,57 +126,13 @@ def row_span(doc: Document, work: TableWork, row: str) -> tuple[int, int] | None
     return locate_view(doc, search, (work.section.body_start, work.section.end), anywhere=False)
 
 
-def ask_whole(work: TableWork, client: LlmClient, prompt: PromptFile, doc: Document, budget: int) -> None:
-    """Ask for the whole table (chunk by chunk if it exceeds the budget) and merge the answer."""
-    answer: State = {}
-    for chunk in section_chunks(doc, work.section, budget, client.model):
-        messages = prompt.render("extract", tag=work.table, table_title=TITLES[work.table],
-                                 template_year=_template_of(work.model), chunk=chunk.text)
-        reply = client.ask(messages, compact(work.model), prompt)
-        for path, value in flatten(reply, work.table).items():
-            if value is not None and answer.get(path) is None:
-                answer[path] = value
-    text = doc.view[work.section.body_start:work.section.end]
-    for path, value in answer.items():
-        if path in work.state and _in_table_text(path, value, text):
-            merge_cell(work, path, value)
-
-
-def merge_cell(work: TableWork, path: str, value: Any) -> None:
-    parsed = work.det.get(path)
-    if parsed is None or (path in work.failing and parsed != value):
-        work.state[path] = value
-        work.cells[path] = LlmCell(attempts=1)
-        if parsed is not None:
-            work.replaced.add(path)
-    elif parsed != value:
-        work.findings.append(disagreement(path, parsed, value))
-
-
 def disagreement(path: str, parsed: Any, llm: Any) -> Finding:
     return Finding(rule="llm.disagreement", severity="warning", cells=[path], expected=float(parsed),
                    found=float(llm), message=f"llm.disagreement: {path}: the parser read {parsed}, "
                                              f"the LLM {llm}; kept the parser's {parsed}")
 
 
-def settle_replacements(work: TableWork, errors: list[Finding]) -> None:
-    """A parsed cell stays replaced only if the table's rules no longer fail on it."""
-    for path in sorted(work.replaced):
-        if any(path in f.cells for f in errors):
-            work.findings.append(disagreement(path, work.det[path], work.state[path]))
-            work.state[path] = work.det[path]
-            work.cells.pop(path, None)
-            work.provenance.pop(path, None)
-    work.replaced.clear()
-
-
-def _in_table_text(path: str, value: Any, text: str) -> bool:
-    if value == 0:
-        return "0" in text
-    return number_in(value, text) or (path.endswith("amount_wan") and number_in(value * 10000, text))
-
-
-def _template_of(model: type[BaseModel]) -> str:
+def template_of(model: type[BaseModel]) -> str:
     field_info = model.model_fields.get("template")
     return str(field_info.default) if field_info is not None else "2019/2021"
 
