@@ -90,12 +90,12 @@ def parse_active_disclosure(tokens: list[Token], template: str | None = None, vi
     if template is None:
         result.findings.append(finding("template.consistent", "warning",
                                           "active_disclosure: template not detected from the headers; read as 2019"))
+    rows, apart = settle_apart(rows, view, [], lambda k: len(fields.get(k, ())))  # no equations: a tie unless equal
     for key in place_noted(rows, tokens, lambda k: fields.get(k, ())):
         result.findings.append(finding("tables.aligned", "warning",
                                        f"active_disclosure.{key}: a value printed outside the table with a note "
                                        "naming its column, placed in the one cell its row lacks",
                                        [f"active_disclosure.{key}"]))
-    rows, apart = settle_apart(rows, view, [], lambda k: len(fields.get(k, ())))  # no equations: a tie unless equal
     rows = [r for r in rows if r.cells]
     _report_placed(result, "active_disclosure", [], apart)
     by_key = {r.key: r for r in rows}

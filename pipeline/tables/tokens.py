@@ -199,6 +199,7 @@ def _line_tokens(start: int, line: str, cell_lines: bool) -> list[Token]:
     return _free_tokens(start, line)
 
 
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
 _FORM_WORDS = re.compile(r"结果维持|结果纠正|其他结果|尚未审结|总计|未经复议直接起诉|复议后起诉|行政复议|行政诉讼|申请人情况|自然人"
                          r"|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构|其他|信息内容|本年制发件数|本年废止件数"
                          r"|现行有效件数|本年处理决定数量|本年收费金额|单位|万元|[()（）:：]")
@@ -213,7 +214,7 @@ def _is_prose_line(stripped: str) -> bool:
         return False
     if PROSE_RE.search(stripped):
         return True
-    return size > 80 and len(_FORM_WORDS.sub("", flat)) > size // 5
+    return size > 80 and len(_NOT_CJK.sub("", _FORM_WORDS.sub("", flat))) > size // 5
 
 
 def _row_tokens(start: int, line: str) -> list[Token]:
