@@ -11,15 +11,15 @@ import re
 from pipeline.core import CellValue, Document, Section, TableResult, finding
 from pipeline.tables import specs as S
 from pipeline.tables.align import (
-    Apart,
-    Placement,
     align,
     header_columns,
     in_columns,
     place_noted,
     settle_apart,
 )
-from pipeline.tables.arith import RowCandidates, Settled, Slot, row_candidates, settle
+from pipeline.tables.arith import RowCandidates, Slot, row_candidates, settle
+from pipeline.tables.cells import merged_columns, missing_row, report_placed, report_settling, store
+from pipeline.tables.review import parse_review
 from pipeline.tables.rows import RowRead, near_label, read_rows
 from pipeline.tables.tokens import Token, tokenize
 
@@ -47,15 +47,6 @@ def _region(doc: Document, spans: dict[str, tuple[int, int]], key: str, next_key
     start = 0
     end = spans[next_key][0] if next_key in spans else len(doc.view)
     return tokenize(doc, start, end)
-
-
-def _merged_columns(cells: list[Token]) -> set[int]:
-    """Value cells merged across columns (HTML colspan): the number belongs to none of them alone."""
-    out: set[int] = set()
-    for i, tok in enumerate(cells):
-        if tok.spanned and i > 0 and (cells[i - 1].kind == "num" or i - 1 in out):
-            out.update({i - 1, i})
-    return out
 
 
 # ---- table 二 ---------------------------------------------------------------------------------------
@@ -97,7 +88,7 @@ def parse_active_disclosure(tokens: list[Token], template: str | None = None, vi
                                        "naming its column, placed in the one cell its row lacks",
                                        [f"active_disclosure.{key}"]))
     rows = [r for r in rows if r.cells]
-    _report_placed(result, "active_disclosure", [], apart)
+    report_placed(result, "active_disclosure", [], apart)
     by_key = {r.key: r for r in rows}
     columns = header_columns(tokens, S.AD_FIELD_HEADER)
     for key, names in fields.items():
@@ -117,11 +108,11 @@ def _read_ad_row(result: TableResult, key: str, names: tuple[str, ...], row: Row
     cells = in_columns(row.cells, columns, len(names))
     cand = _signs_in_change(row_candidates(key, cells, len(names)), cells, names)
     settled = settle([cand], [])  # table 二 has no arithmetic: only a reading the source alone settles
-    merged = _merged_columns(cells)
+    merged = merged_columns(cells)
     for i, (name, path) in enumerate(zip(names, paths, strict=True)):
         slot = settled.values[key][i] if i not in merged else Slot(None)
-        _store(result, path, slot, amount=name == "amount_wan")
-    _report_settling(result, "active_disclosure", [cand], settled, names)
+        store(result, path, slot, amount=name == "amount_wan")
+    report_settling(result, "active_disclosure", [cand], settled, names)
 
 
 def _signs_in_change(cand: RowCandidates, cells: list[Token], names: tuple[str, ...]) -> RowCandidates:
@@ -133,22 +124,6 @@ def _signs_in_change(cand: RowCandidates, cells: list[Token], names: tuple[str, 
     at = names.index("change")
     cand.readings = [rd for rd in cand.readings if all(i == at for i, s in enumerate(rd) if s.start in signed)]
     return cand  # no reading left: the row stays unread
-
-
-def _store(result: TableResult, path: str, slot: Slot, amount: bool = False) -> None:
-    value: int | float | None = slot.value
-    unit = slot.unit
-    if value is not None and amount:
-        value = round(value / 10000 if unit == "元" else value * 10000 if unit == "亿元" else value, 6)
-    elif value is not None:
-        if value != int(value):
-            result.findings.append(finding("tables.not_integer", "warning",
-                                              f"{path}: {value} is not a whole number; read as null", [path]))
-            value = None
-        else:
-            value = int(value)
-    result.cells[path] = CellValue(path, value, slot.start if value is not None else None,
-                                   slot.end if value is not None else None)
 
 
 # ---- table 三 ---------------------------------------------------------------------------------------
@@ -181,7 +156,7 @@ def _near_app(label: str, seen: list[str]) -> str | None:
 def parse_applications(tokens: list[Token], fallback_template: str | None = None, view: str = "") -> TableResult:
     rows = read_rows(tokens, _match_app, lambda k: 7, _near_app)
     if any(r.key in S.ONLY_2021 for r in rows):  # 2021: （六）其他处理 is the heading of rows 1-3, even with empty cells
-        rows = [r for r in rows if not (r.key == "other_handling" and all(t.kind == "blank" for t in r.cells))]
+        rows = [o for r in rows for o in (_heading_runs(r) if r.key == "other_handling" else [r])]
     keys = {r.key for r in rows if r.key is not None and r.cells}
     template = "2021" if keys & S.ONLY_2021 else "2019" if "other_handling" in keys else fallback_template
     result = TableResult("applications", template)
@@ -193,7 +168,7 @@ def parse_applications(tokens: list[Token], fallback_template: str | None = None
     result.template = template
     rows, apart = settle_apart(rows, view, S.application_equations(template), lambda k: 7)
     rows, placed = align(rows, S.APP_ROWS_BY_TEMPLATE[template], lambda k: 7, S.APP_CANON)  # drops bare labels
-    _report_placed(result, "applications", placed, apart)
+    report_placed(result, "applications", placed, apart)
     wrong = keys - set(S.APP_ROWS_BY_TEMPLATE[template])
     if wrong:
         result.findings.append(finding("template.consistent", "error",
@@ -202,117 +177,22 @@ def parse_applications(tokens: list[Token], fallback_template: str | None = None
     cands = [row_candidates(r.key, in_columns(r.cells, columns, 7), 7) for r in rows
              if r.key in S.APP_ROWS_BY_TEMPLATE[template]]
     settled = settle(cands, S.application_equations(template))
-    merged = {r.key: _merged_columns(r.cells) for r in rows}
+    merged = {r.key: merged_columns(r.cells) for r in rows}
     for key in S.APP_ROWS_BY_TEMPLATE[template]:
         paths = [f"applications.{key}.{c}" for c in S.COLUMNS]
         slots = settled.values.get(key)
         if slots is None:
-            _missing_row(result, key, paths)
+            missing_row(result, key, paths)
             continue
         for i, path in enumerate(paths):
-            _store(result, path, Slot(None) if i in merged.get(key, set()) else slots[i])
-    _report_settling(result, "applications", cands, settled, S.COLUMNS)
+            store(result, path, Slot(None) if i in merged.get(key, set()) else slots[i])
+    report_settling(result, "applications", cands, settled, S.COLUMNS)
     return result
 
 
-def _report_placed(result: TableResult, table: str, placed: list[Placement], apart: list[Apart]) -> None:
-    for a in apart:
-        cells = [f"{table}.{k}" for k in a.keys]
-        how = ("each label paired with its row of values in order (the layout, or the table's equations, "
-               "leave one reading)" if a.settled else "printed before or after their values, and neither the "
-               "layout nor the table's equations tell which; their cells stay null")
-        result.findings.append(finding("tables.aligned" if a.settled else "tables.ambiguous", "warning",
-                                       f"{table}: labels printed apart from their values ({', '.join(a.keys)}); {how}",
-                                       cells))
-    for p in placed:
-        where = f"between {p.after or 'the table start'} and {p.before or 'the table end'}"
-        result.findings.append(finding("tables.aligned", "warning",
-                                       f"{table}.{p.key}: a row of values with no recognisable label, placed by its "
-                                       f"position {where} (the only template row missing there)",
-                                       [f"{table}.{p.key}"]))
-
-
-def _missing_row(result: TableResult, key: str, paths: list[str]) -> None:
-    for p in paths:
-        result.cells[p] = CellValue(p, None)
-    result.findings.append(finding("tables.missing_row", "warning",
-                                      f"applications.{key}: row not found in the source; its cells are null", paths))
-
-
-def _report_settling(result: TableResult, table: str, cands: list[RowCandidates], settled: Settled,
-                     names: tuple[str, ...]) -> None:
-    for cand in cands:
-        if cand.exact:
-            continue
-        prefix = f"{table}.{cand.key}" if cand.key != "row" else table
-        unknown = settled.undetermined.get(cand.key, [])
-        if unknown:
-            shown = "; ".join("[" + ", ".join("∅" if s.value is None else f"{s.value:g}" for s in rd) + "]"
-                              for rd in dict.fromkeys(settled.alternatives.get(cand.key, [])))
-            cells = [f"{prefix}.{names[i]}" for i in unknown]
-            result.findings.append(finding("tables.ambiguous", "warning",
-                                              f"{prefix}: {cand.note}; the table's arithmetic does not single out "
-                                              f"one reading, so {len(cells)} cell(s) are null. Candidates: {shown}",
-                                              cells))
-        placed = [f"{prefix}.{names[i]}" for i, s in enumerate(settled.values.get(cand.key, []))
-                  if i not in unknown and s.value is not None]
-        if placed:
-            result.findings.append(finding("tables.inferred", "warning",
-                                              f"{prefix}: {cand.note}; {len(placed)} cell(s) placed by the table's "
-                                              "arithmetic (row totals, outcome sums, balance)", placed))
-
-
-# ---- table 四 ---------------------------------------------------------------------------------------
-
-def parse_review(tokens: list[Token]) -> TableResult:
-    """Table 四: the value cells after its header, in order, even when it is printed as two tables."""
-    result = TableResult("review_litigation", None)
-    values = _review_values(tokens)
-    names = tuple(f"{g}.{f}" for g in S.RL_GROUPS for f in S.RL_FIELDS)
-    if values is None:
-        result.found = False
-        result.findings.append(finding("tables.missing", "warning", "review_litigation: table 四 not found"))
-        return result
-    if not values:
-        paths = [f"review_litigation.{name}" for name in names]
-        result.cells = {p: CellValue(p, None) for p in paths}
-        result.findings.append(finding("tables.missing_row", "warning", "review_litigation: table 四's header is "
-                                       "printed with no cells after it; its 15 cells are null", paths))
-        return result
-    cand = row_candidates("row", values, 15)
-    settled = settle([cand], S.review_equations())
-    slots = settled.values["row"]
-    merged = _merged_columns(values)
-    for i, name in enumerate(names):
-        _store(result, f"review_litigation.{name}", Slot(None) if i in merged else slots[i])
-    _report_settling(result, "review_litigation", [cand], settled, names)
-    return result
-
-
-def _review_values(tokens: list[Token]) -> list[Token] | None:
-    """Runs of value cells that follow table 四's own header words; None when there is no table 四.
-
-    Runs holding no number are header padding, except a last run of 15 or more blanks: an all-blank row.
-    """
-    first = next((i for i, t in enumerate(tokens) if t.kind == "text" and S.is_review_header(t.text)), None)
-    if first is None:
-        return None
-    runs: list[list[Token]] = [[]]
-    for tok in tokens[first:]:
-        if tok.kind in ("num", "blank"):
-            runs[-1].append(tok)
-        elif tok.kind in ("text", "barrier", "eol"):  # a row of a grid ends a run too
-            if tok.kind == "barrier" and any(t.kind == "num" for run in runs for t in run):
-                break
-            if runs[-1]:
-                runs.append([])
-    numbered = [run for run in runs if any(t.kind == "num" for t in run)]
-    if numbered:
-        values = [t for run in numbered for t in run]
-        while len(values) > 15 and values[-1].kind == "blank":
-            values.pop()
-        return values
-    blank = [run for run in runs if len(run) >= 15]
-    return blank[-1][:15] if blank else []  # the header with no cells after it: a table left blank
-
-
+def _heading_runs(row: RowRead) -> list[RowRead]:
+    """The 2021 （六）其他处理 heading: rows of values printed under it are its sub-rows' runs, for the aligner."""
+    values = [t for t in row.cells if t.kind in ("num", "blank")]
+    if not any(t.kind == "num" for t in values) or len(values) % 7:
+        return []
+    return [RowRead(None, values[k], values[k:k + 7]) for k in range(0, len(values), 7)]
