@@ -1,0 +1,79 @@
+"""One report's page: the forms with each cell coloured, the findings, facts and excerpts of the source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.review.form import Form, flat_cells, forms
+from pipeline.review.load import Loaded, excerpts, quote_span
+
+UNSETTLED_RULES = ("tables.ambiguous", "tables.missing", "tables.missing_row", "tables.not_integer")
+
+
+@dataclass
+class CellView:
+    path: str
+    text: str
+    kind: str  # read, blank, unsettled, llm, absent
+    severity: str  # error, warning or ""
+    findings: list[int]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def cell_views(item: Loaded) -> dict[str, CellView]:
+    """Every cell of the record's tables, with its kind and the findings that name it."""
+    record = item.record
+    values = flat_cells(item.data)
+    llm_cells = set(record.llm.cells) if record.llm else set()
+    named: dict[str, list[int]] = {}
+    for i, f in enumerate(record.findings):
+        for path in f.cells:
+            named.setdefault(path, []).append(i)
+    unsettled = {p for f in record.findings if f.rule in UNSETTLED_RULES for p in f.cells}
+    views = {}
+    for path, value in values.items():
+        idx = named.get(path, [])
+        severities = {record.findings[i].severity for i in idx}
+        kind = ("llm" if path in llm_cells else "read") if value is not None else \
+            ("unsettled" if path in unsettled else "blank")
+        views[path] = CellView(path, _text(value), kind,
+                               "error" if "error" in severities else ("warning" if severities else ""), idx)
+    return views
+
+
+def report_data(item: Loaded) -> dict[str, Any]:
+    """What the page's script needs: spans of cells, findings and facts, and source excerpts."""
+    record, text = item.record, item.text
+    spans = {path: [s.start, s.end] for path, s in record.provenance.items()}
+    findings = []
+    for f in record.findings:
+        own = [spans[c] for c in f.cells if c in spans]
+        quoted = quote_span(text, f.message) if text is not None and not f.cells else None
+        findings.append({"rule": f.rule, "severity": f.severity, "message": f.message, "cells": f.cells,
+                         "spans": own + ([list(quoted)] if quoted else [])})
+    facts = [[f.start, f.end] for f in record.facts]
+    every = [tuple(s) for s in spans.values()] + [tuple(s) for f in findings for s in f["spans"]] + \
+        [tuple(s) for s in facts]
+    return {"spans": spans, "findings": findings, "facts": facts,
+            "excerpts": excerpts(text, every) if text is not None else [],  # type: ignore[arg-type]
+            "source_note": item.source_note}
+
+
+def page_context(item: Loaded) -> dict[str, Any]:
+    record = item.record
+    errors = sum(1 for f in record.findings if f.severity == "error")
+    return {"item": item, "record": record, "forms": forms(record.meta.template), "cells": cell_views(item),
+            "errors": errors, "warnings": len(record.findings) - errors, "data": report_data(item),
+            "tables_present": {t for t in ("active_disclosure", "applications", "review_litigation")
+                               if item.data.get(t)}}
+
+
+__all__ = ["CellView", "Form", "cell_views", "page_context", "report_data"]
