@@ -17,7 +17,7 @@ MAX_FACTS = 60
 class Comparison:
     prev: Loaded
     cur: Loaded
-    cells: list[dict[str, Any]] = field(default_factory=list)
+    cells: list[list[Any]] = field(default_factory=list)
     carry: list[dict[str, Any]] = field(default_factory=list)
     facts: list[dict[str, Any]] = field(default_factory=list)
     sections: list[dict[str, Any]] = field(default_factory=list)
@@ -42,17 +42,13 @@ def compare(prev: Loaded, cur: Loaded) -> Comparison:
     return Comparison(prev, cur, _cells(prev, cur), _carry(prev, cur), _facts(prev, cur), _sections(prev, cur))
 
 
-def _cells(prev: Loaded, cur: Loaded) -> list[dict[str, Any]]:
+def _cells(prev: Loaded, cur: Loaded) -> list[list[Any]]:
+    """`[path, label, previous value, value]` for every cell of either form (drawn by the page's script)."""
     a, b = flat_cells(prev.data), flat_cells(cur.data)
-    labels = cell_labels(prev.record.meta.template) | cell_labels(cur.record.meta.template)
-    paths = list(dict.fromkeys(cell_paths(cur.record.meta.template) + cell_paths(prev.record.meta.template)))
-    rows = []
-    for path in paths:
-        x, y = a.get(path), b.get(path)
-        change = round(y - x, 4) if isinstance(x, int | float) and isinstance(y, int | float) else None
-        rows.append({"path": path, "table": path.split(".")[0], "label": labels.get(path, path),
-                     "prev": x, "cur": y, "change": change})
-    return rows
+    t1, t2 = prev.record.meta.template, cur.record.meta.template
+    labels = cell_labels(t2) if t1 == t2 else cell_labels(t1) | cell_labels(t2)
+    paths = cell_paths(t2) if t1 == t2 else list(dict.fromkeys(cell_paths(t2) + cell_paths(t1)))
+    return [[p, labels.get(p, p), a.get(p), b.get(p)] for p in paths]
 
 
 def _carry(prev: Loaded, cur: Loaded) -> list[dict[str, Any]]:

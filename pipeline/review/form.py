@@ -7,6 +7,7 @@ carries its record path, so a page can colour it by what it is and by the findin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from evals.spec import (
@@ -101,6 +102,7 @@ def _review() -> list[FormRow]:
     return [top, groups, fields, values]
 
 
+@cache
 def forms(template: str | None) -> list[Form]:
     """The three tables of `template` (the 2019 form when the template is unknown)."""
     t = template if template in DISCLOSURE_BLOCKS else "2019"
@@ -120,11 +122,13 @@ def flat_cells(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@cache
 def cell_paths(template: str | None) -> list[str]:
     """Every value cell of the forms of `template`, in printed order."""
     return [p for form in forms(template) for row in form.rows for p in row.paths if p is not None]
 
 
+@cache
 def cell_labels(template: str | None) -> dict[str, str]:
     """`{path: "row label · column label"}` for every value cell of the forms of `template`."""
     out: dict[str, str] = {}

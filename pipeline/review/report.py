@@ -13,11 +13,14 @@ UNSETTLED_RULES = ("tables.ambiguous", "tables.missing", "tables.missing_row", "
 
 @dataclass
 class CellView:
-    path: str
     text: str
-    kind: str  # read, blank, unsettled, llm, absent
+    kind: str  # read, blank, unsettled, llm
     severity: str  # error, warning or ""
-    findings: list[int]
+    findings: str  # indices of the findings that name the cell, space-separated
+
+    @property
+    def css(self) -> str:
+        return f"cell {self.kind} sev-{self.severity}" if self.severity else f"cell {self.kind}"
 
 
 def _text(value: Any) -> str:
@@ -44,8 +47,8 @@ def cell_views(item: Loaded) -> dict[str, CellView]:
         severities = {record.findings[i].severity for i in idx}
         kind = ("llm" if path in llm_cells else "read") if value is not None else \
             ("unsettled" if path in unsettled else "blank")
-        views[path] = CellView(path, _text(value), kind,
-                               "error" if "error" in severities else ("warning" if severities else ""), idx)
+        views[path] = CellView(_text(value), kind, "error" if "error" in severities else ("warning" if severities else ""),
+                               " ".join(map(str, idx)))
     return views
 
 

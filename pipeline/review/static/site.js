@@ -122,7 +122,7 @@ function setupReport(data) {
     }
     source.appendChild(document.createTextNode(text.slice(at)));
     const first = source.querySelector("mark");
-    if (first) first.scrollIntoView({block: "center"});
+    if (first) source.scrollTop = Math.max(0, first.offsetTop - source.offsetTop - source.clientHeight / 3);
   }
 
   function select(nodes) {
@@ -168,9 +168,22 @@ function setupReport(data) {
 }
 
 // ---- comparison -----------------------------------------------------------------------------
-function setupCompare() {
+function setupCompare(data) {
+  const body = document.querySelector("#cells tbody");
+  const show = v => (v === null || v === undefined ? "" : String(v));
+  body.replaceChildren(...data.cells.map(([path, label, prev, cur]) => {
+    const tr = el("tr", {class: prev === cur ? "same" : "changed", "data-path": path});
+    tr.appendChild(el("td", {}, path.split(".")[0]));
+    tr.appendChild(el("td", {}, label));
+    tr.appendChild(el("td", {class: "num"}, show(prev)));
+    tr.appendChild(el("td", {class: "num"}, show(cur)));
+    const change = typeof prev === "number" && typeof cur === "number" ? Math.round((cur - prev) * 1e4) / 1e4 : null;
+    const cls = change > 0 ? "up" : (change < 0 ? "down" : "");
+    tr.appendChild(el("td", {class: "num " + cls}, change ? (change > 0 ? "+" : "") + change : ""));
+    return tr;
+  }));
   const box = document.getElementById("changed-only");
-  if (box) box.addEventListener("change", () => document.body.classList.toggle("changed-only", box.checked));
+  box.addEventListener("change", () => document.body.classList.toggle("changed-only", box.checked));
 }
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -178,5 +191,6 @@ document.addEventListener("DOMContentLoaded", () => {
   if (index) setupIndex(index);
   const report = readData("report-data");
   if (report) setupReport(report);
-  if (document.body.classList.contains("compare")) setupCompare();
+  const pair = readData("compare-data");
+  if (pair) setupCompare(pair);
 });
