@@ -6,6 +6,8 @@ Replace `multi_year` by `evals.multiyear` once that lands on main (one generator
 
 from __future__ import annotations
 
+import copy
+import json
 import random
 import shutil
 from pathlib import Path
@@ -71,3 +73,17 @@ def review_batch(root: Path) -> tuple[Path, Path]:
     for path in sorted(sources.iterdir()):
         write_record(extract(path), record_path(out, path))
     return out, sources
+
+
+def scaled(records: Path, out: Path, n: int) -> Path:
+    """`n` records made from those in `records`: agencies of five consecutive years each (2019-2023),
+    so the index, the heatmap and the comparisons are as large as a real province's batch."""
+    originals = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(records.glob("*.json"))]
+    out.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        record = copy.deepcopy(originals[i % len(originals)])
+        agency, year = f"测试市第{i // 5}局", 2019 + i % 5
+        record["meta"].update(agency=agency, year=year)
+        record["source"]["name"] = f"r{i:05d}.txt"
+        (out / f"r{i:05d}.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    return out
