@@ -108,8 +108,8 @@ def test_cell_kinds_and_severities() -> None:
                                                            {"attempts": 1}}})
     views = cell_views(_loaded(record))
     assert (views["applications.carried_over.natural_person"].kind,
-            views["applications.carried_over.natural_person"].severity,
-            views["applications.carried_over.natural_person"].findings) == ("read", "error", "1 2")
+            views["applications.carried_over.natural_person"].severity) == ("read", "error")
+    assert views["applications.new_received.natural_person"].severity == "warning"
     assert views["applications.carried_over.commercial_enterprise"].kind == "llm"
     assert views["applications.new_received.natural_person"].kind == "unsettled"
     assert views["applications.new_received.other_org"].kind == "blank"

@@ -16,7 +16,7 @@ ASSETS = ("site.css", "site.js")
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("pipeline.review", "templates"),
                       autoescape=select_autoescape(enabled_extensions=("html", "j2")),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
     return env
 

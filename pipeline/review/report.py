@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline.review.form import Form, flat_cells, forms
+from pipeline.review.form import Form, FormRow, flat_cells, forms
 from pipeline.review.load import Loaded, excerpts, quote_span
 
 UNSETTLED_RULES = ("tables.ambiguous", "tables.missing", "tables.missing_row", "tables.not_integer")
@@ -16,7 +16,6 @@ class CellView:
     text: str
     kind: str  # read, blank, unsettled, llm
     severity: str  # error, warning or ""
-    findings: str  # indices of the findings that name the cell, space-separated
 
     @property
     def css(self) -> str:
@@ -36,19 +35,17 @@ def cell_views(item: Loaded) -> dict[str, CellView]:
     record = item.record
     values = flat_cells(item.data)
     llm_cells = set(record.llm.cells) if record.llm else set()
-    named: dict[str, list[int]] = {}
-    for i, f in enumerate(record.findings):
+    severity: dict[str, str] = {}  # "error" wins over "warning"
+    for f in record.findings:
         for path in f.cells:
-            named.setdefault(path, []).append(i)
+            if severity.get(path) != "error":
+                severity[path] = f.severity
     unsettled = {p for f in record.findings if f.rule in UNSETTLED_RULES for p in f.cells}
     views = {}
     for path, value in values.items():
-        idx = named.get(path, [])
-        severities = {record.findings[i].severity for i in idx}
         kind = ("llm" if path in llm_cells else "read") if value is not None else \
             ("unsettled" if path in unsettled else "blank")
-        views[path] = CellView(_text(value), kind, "error" if "error" in severities else ("warning" if severities else ""),
-                               " ".join(map(str, idx)))
+        views[path] = CellView(_text(value), kind, severity.get(path, ""))
     return views
 
 
@@ -70,13 +67,31 @@ def report_data(item: Loaded) -> dict[str, Any]:
             "source_note": item.source_note}
 
 
+Slot = tuple[str, str, str]  # path, css classes, text: one value cell as drawn
+
+
+def form_rows(form: Form, views: dict[str, CellView]) -> list[tuple[FormRow, list[Slot]]]:
+    """The form's rows with each value cell resolved (a padding cell has no path)."""
+    out = []
+    for row in form.rows:
+        slots: list[Slot] = []
+        for path in row.paths:
+            view = views.get(path) if path else None
+            slots.append(("", "pad", "") if path is None else
+                         (path, "cell absent", "") if view is None else (path, view.css, view.text))
+        out.append((row, slots))
+    return out
+
+
 def page_context(item: Loaded) -> dict[str, Any]:
     record = item.record
     errors = sum(1 for f in record.findings if f.severity == "error")
-    return {"item": item, "record": record, "forms": forms(record.meta.template), "cells": cell_views(item),
+    views = cell_views(item)
+    tables = [(form, form_rows(form, views)) for form in forms(record.meta.template)]
+    return {"item": item, "record": record, "tables": tables,
             "errors": errors, "warnings": len(record.findings) - errors, "data": report_data(item),
             "tables_present": {t for t in ("active_disclosure", "applications", "review_litigation")
                                if item.data.get(t)}}
 
 
-__all__ = ["CellView", "Form", "cell_views", "page_context", "report_data"]
+__all__ = ["CellView", "cell_views", "form_rows", "page_context", "report_data"]

@@ -97,6 +97,8 @@ function setupReport(data) {
   const source = document.getElementById("source");
   const title = document.getElementById("panel-title");
   const list = document.getElementById("panel-findings");
+  const naming = {};  // cell path -> indices of the findings that name it
+  data.findings.forEach((f, i) => f.cells.forEach(p => (naming[p] = naming[p] || []).push(i)));
 
   function showSpans(spans) {
     source.replaceChildren();
@@ -139,7 +141,7 @@ function setupReport(data) {
 
   function showCell(td) {
     const path = td.dataset.path;
-    const indices = td.dataset.f ? td.dataset.f.split(" ").map(Number) : [];
+    const indices = naming[path] || [];
     select([td]);
     title.textContent = `${path} = ${td.textContent.trim() || "(blank)"}`;
     listFindings(indices);
