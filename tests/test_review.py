@@ -221,3 +221,16 @@ def test_review_command(tmp_path: Path) -> None:
         "index.html", "a.html", "b.html", "a.json", "b.json", "a__b.html", "site.css", "site.js"}
     empty = CliRunner().invoke(app, ["review", str(tmp_path / "nothing")])
     assert empty.exit_code == 1 and "ERROR (review)" in empty.output
+
+
+def test_links_survive_file_names_with_url_characters(tmp_path: Path) -> None:
+    for name, year in (("甲 #1", 2020), ("甲 #2", 2021)):
+        record = _record(name, agency="甲局", year=year)
+        _write(tmp_path, record)
+    build_site(tmp_path / "out", tmp_path / "site")
+    report = (tmp_path / "site" / "reports" / "甲 #1.html").read_text(encoding="utf-8")
+    assert 'href="../records/%E7%94%B2%20%231.json"' in report
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'href="reports/%E7%94%B2%20%231.html"' in index  # the heatmap
+    pair = (tmp_path / "site" / "compare" / "甲 #1__甲 #2.html").read_text(encoding="utf-8")
+    assert 'href="../reports/%E7%94%B2%20%232.html"' in pair

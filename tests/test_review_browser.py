@@ -92,6 +92,10 @@ def test_index_filters(site: tuple[Path, Path], driver: Any) -> None:
     rows = driver.find_elements(By.CSS_SELECTOR, "#reports tbody tr")
     assert len(rows) == 3 and all(AGENCY in r.text for r in rows)
     assert _console_errors(driver) == []
+    rows[0].find_element(By.CSS_SELECTOR, "td:last-child a").click()  # the links the script makes lead somewhere
+    assert driver.find_element(By.ID, "carry-result").text == "2 breaks"
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#cells tbody tr")) == 200  # every cell of the 2021 form
+    assert _console_errors(driver) == []
 
 
 def _error_cell(records: dict[str, dict[str, Any]]) -> tuple[str, str, dict[str, int]]:

@@ -40,7 +40,7 @@ function setupIndex(data) {
   function row(r) {
     const tr = el("tr", r.errors ? {class: "has-errors"} : {});
     const link = el("td");
-    link.appendChild(el("a", {href: "reports/" + r.page}, r.name));
+    link.appendChild(el("a", {href: "reports/" + encodeURIComponent(r.page)}, r.name));
     tr.appendChild(link);
     tr.appendChild(el("td", {}, r.agency));
     tr.appendChild(el("td", {class: "num"}, r.year));
@@ -50,7 +50,7 @@ function setupIndex(data) {
     tr.appendChild(el("td", {class: "num"}, r.warnings));
     const cmp = el("td");
     for (const [label, page, breaks] of r.compare) {
-      const a = el("a", {href: "compare/" + page, class: breaks !== "0" ? "error" : ""}, label);
+      const a = el("a", {href: "compare/" + encodeURIComponent(page), class: breaks !== "0" ? "error" : ""}, label);
       cmp.appendChild(a);
       cmp.appendChild(document.createTextNode(" "));
     }
