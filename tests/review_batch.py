@@ -21,8 +21,8 @@ from pipeline.output import record_path, write_record
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-AGENCY = "宜昌市生态环境局"
-PLANTED = ("natural_person", 5)  # the column whose carry is broken, and by how much
+AGENCY = "宜昌市财政局"  # as in evals.multiyear (branch batch)
+PLANTED = ("commercial_enterprise", 2)  # the column whose carry is broken, and by how much (as evals.multiyear)
 
 
 def _carry(gold: dict[str, Any], target: dict[str, int]) -> None:
