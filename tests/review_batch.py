@@ -21,6 +21,7 @@ from pipeline.output import record_path, write_record
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
+HTML_SAMPLE = ROOT / "tests" / "data" / "clean_2021.html"
 AGENCY = "宜昌市财政局"  # as in evals.multiyear (branch batch)
 PLANTED = ("commercial_enterprise", 2)  # the column whose carry is broken, and by how much (as evals.multiyear)
 
@@ -64,10 +65,10 @@ def multi_year(folder: Path, first: int = 2021, years: int = 3, broken: int = 20
 
 
 def review_batch(root: Path) -> tuple[Path, Path]:
-    """(records folder, sources folder) for the samples plus a three-year series."""
+    """(records folder, sources folder) for the samples, one HTML report and a three-year series."""
     sources, out = root / "sources", root / "out"
     sources.mkdir(parents=True)
-    for p in SAMPLES.iterdir():
+    for p in [*SAMPLES.iterdir(), HTML_SAMPLE]:
         shutil.copy(p, sources / p.name)
     multi_year(sources)
     for path in sorted(sources.iterdir()):

@@ -137,6 +137,15 @@ def test_clicking_a_narrative_finding_highlights_its_sentence(site: tuple[Path, 
     assert _console_errors(driver) == []
 
 
+def test_an_html_source_is_shown_as_text(site: tuple[Path, Path], driver: Any) -> None:
+    driver.get((site[0] / "reports" / "clean_2021.html").as_uri())
+    driver.find_element(By.CSS_SELECTOR, 'td[data-path="active_disclosure.regulations.in_force"]').click()
+    assert driver.find_element(By.CSS_SELECTOR, "#source mark").text == "5"
+    shown = driver.find_element(By.ID, "source").text
+    assert "规章" in shown and "<td" not in shown and "</tr>" not in shown
+    assert _console_errors(driver) == []
+
+
 def test_comparison_shows_the_planted_carry_break(site: tuple[Path, Path], driver: Any, tmp_path: Path) -> None:
     page = site[0] / "compare" / f"{AGENCY}_2021__{AGENCY}_2022.html"
     driver.get(page.as_uri())

@@ -8,6 +8,7 @@ from typing import Any
 from pipeline.review.form import Form, FormRow, flat_cells, forms
 from pipeline.review.load import Loaded, excerpts, quote_span
 
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")  # sources shown as their text, tags dropped
 UNSETTLED_RULES = ("tables.ambiguous", "tables.missing", "tables.missing_row", "tables.not_integer")
 
 
@@ -64,7 +65,7 @@ def report_data(item: Loaded) -> dict[str, Any]:
         [tuple(s) for s in facts]
     return {"spans": spans, "findings": findings, "facts": facts,
             "excerpts": excerpts(text, every) if text is not None else [],  # type: ignore[arg-type]
-            "source_note": item.source_note}
+            "source_note": item.source_note, "html": record.source.name.lower().endswith(HTML_SUFFIXES)}
 
 
 Slot = tuple[str, str, str]  # path, css classes, text: one value cell as drawn

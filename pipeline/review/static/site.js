@@ -118,13 +118,24 @@ function setupReport(data) {
     let at = 0;
     for (const [s, e] of marks) {
       if (s - base < at) continue;
-      source.appendChild(document.createTextNode(text.slice(at, s - base)));
+      addText(text.slice(at, s - base));
       source.appendChild(el("mark", {}, text.slice(s - base, e - base)));
       at = e - base;
     }
-    source.appendChild(document.createTextNode(text.slice(at)));
+    addText(text.slice(at));
     const first = source.querySelector("mark");
     if (first) source.scrollTop = Math.max(0, first.offsetTop - source.offsetTop - source.clientHeight / 3);
+  }
+
+  // An HTML source is shown as its text: tags become line breaks (rows, paragraphs) or gaps (cells).
+  const BREAK = /^<\/?(tr|p|br|div|h\d|li|table|thead|tbody)\b/i;
+  function addText(chunk) {
+    if (!data.html) {
+      source.appendChild(document.createTextNode(chunk));
+      return;
+    }
+    const plain = chunk.replace(/<[^>]*>/g, tag => (BREAK.test(tag) ? "\n" : (/^<\/?t[dh]\b/i.test(tag) ? "  " : "")));
+    source.appendChild(document.createTextNode(plain.replace(/\n\s*\n+/g, "\n")));
   }
 
   function select(nodes) {
