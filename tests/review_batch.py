@@ -22,6 +22,7 @@ from pipeline.output import record_path, write_record
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 HTML_SAMPLE = ROOT / "tests" / "data" / "clean_2021.html"
+PDF_SAMPLE = ROOT / "evals" / "real" / "hzq_2023.pdf"  # a real report; its cells carry page boxes
 AGENCY = "宜昌市财政局"  # as in evals.multiyear (branch batch)
 PLANTED = ("commercial_enterprise", 2)  # the column whose carry is broken, and by how much (as evals.multiyear)
 
@@ -65,10 +66,10 @@ def multi_year(folder: Path, first: int = 2021, years: int = 3, broken: int = 20
 
 
 def review_batch(root: Path) -> tuple[Path, Path]:
-    """(records folder, sources folder) for the samples, one HTML report and a three-year series."""
+    """(records folder, sources folder): the samples, an HTML and a PDF report, a three-year series."""
     sources, out = root / "sources", root / "out"
     sources.mkdir(parents=True)
-    for p in [*SAMPLES.iterdir(), HTML_SAMPLE]:
+    for p in [*SAMPLES.iterdir(), HTML_SAMPLE, PDF_SAMPLE]:
         shutil.copy(p, sources / p.name)
     multi_year(sources)
     for path in sorted(sources.iterdir()):

@@ -146,6 +146,23 @@ def test_an_html_source_is_shown_as_text(site: tuple[Path, Path], driver: Any) -
     assert _console_errors(driver) == []
 
 
+def test_a_pdf_cell_shows_its_box_on_its_page(site: tuple[Path, Path], driver: Any, tmp_path: Path) -> None:
+    record = _records(site[0])["hzq_2023"]
+    path = "active_disclosure.regulations.issued"
+    span = record["provenance"][path]
+    driver.get((site[0] / "reports" / "hzq_2023.html").as_uri())
+    driver.find_element(By.CSS_SELECTOR, f'td[data-path="{path}"]').click()
+    image = driver.find_element(By.CSS_SELECTOR, "#page-image img")
+    driver.execute_script("return arguments[0].decode()", image)
+    assert driver.execute_script("return arguments[0].naturalWidth", image) > 500  # the page image loaded
+    box = driver.find_element(By.CSS_SELECTOR, "#page-image .box")
+    left = float(box.get_attribute("style").split("left:")[1].split("%")[0])
+    assert abs(left - 100 * span["box"][0] / 595) < 0.01  # A4 width in points
+    assert driver.find_element(By.CSS_SELECTOR, "#source mark").text == str(record["active_disclosure"]["regulations"]["issued"])
+    _shot(driver, "review-pdf.png", tmp_path)
+    assert _console_errors(driver) == []
+
+
 def test_comparison_shows_the_planted_carry_break(site: tuple[Path, Path], driver: Any, tmp_path: Path) -> None:
     page = site[0] / "compare" / f"{AGENCY}_2021__{AGENCY}_2022.html"
     driver.get(page.as_uri())

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from pipeline.core import IngestError
-from pipeline.ingest import decode
+from pipeline.ingest import ORIGINAL_SUFFIXES, decode, ingest_bytes
 from schemas import Record
 
 CONTEXT = 160  # characters of context kept on each side of a span
@@ -34,6 +34,7 @@ class Loaded:
     data: dict[str, Any]
     text: str | None = None  # the decoded source, when found
     source_note: str = ""  # why there is no source text
+    source: Path | None = None  # the source file the text came from
 
     @property
     def stem(self) -> str:
@@ -61,6 +62,7 @@ def load_batch(out_dir: Path, sources: Path | None = None) -> Batch:
         loaded = Loaded(path, record, data)
         if sources is not None:
             loaded.text, loaded.source_note = _source_text(record, files)
+            loaded.source = files[record.source.name] if loaded.text is not None else None
         else:
             loaded.source_note = "built without --sources"
         batch.reports.append(loaded)
@@ -79,6 +81,8 @@ def _source_text(record: Record, files: dict[str, Path]) -> tuple[str | None, st
     if hashlib.sha256(data).hexdigest() != record.source.sha256:
         return None, f"{path} is not the file this record was made from (sha256 differs)"
     try:
+        if path.suffix.lower() in ORIGINAL_SUFFIXES:  # PDF, Word: the text their readers made
+            return ingest_bytes(record.source.name, data).text, ""
         return decode(record.source.name, data), ""
     except IngestError as exc:
         return None, f"{path}: {exc}"

@@ -50,8 +50,9 @@ def cell_views(item: Loaded) -> dict[str, CellView]:
     return views
 
 
-def report_data(item: Loaded) -> dict[str, Any]:
-    """What the page's script needs: spans of cells, findings and facts, and source excerpts."""
+def report_data(item: Loaded, pages: dict[int, list[Any]] | None = None) -> dict[str, Any]:
+    """What the page's script needs: spans of cells, findings and facts, source excerpts, and for a
+    PDF the page images (`{page: [file, width, height]}`) and each cell's box on its page."""
     record, text = item.record, item.text
     spans = {path: [s.start, s.end] for path, s in record.provenance.items()}
     findings = []
@@ -65,7 +66,9 @@ def report_data(item: Loaded) -> dict[str, Any]:
         [tuple(s) for s in facts]
     return {"spans": spans, "findings": findings, "facts": facts,
             "excerpts": excerpts(text, every) if text is not None else [],  # type: ignore[arg-type]
-            "source_note": item.source_note, "html": record.source.name.lower().endswith(HTML_SUFFIXES)}
+            "source_note": item.source_note, "html": record.source.name.lower().endswith(HTML_SUFFIXES),
+            "pages": pages or {}, "boxes": {path: [s.page, *s.box] for path, s in record.provenance.items()
+                                            if pages and s.page in pages and s.box}}
 
 
 Slot = tuple[str, str, str]  # path, css classes, text: one value cell as drawn
@@ -84,13 +87,13 @@ def form_rows(form: Form, views: dict[str, CellView]) -> list[tuple[FormRow, lis
     return out
 
 
-def page_context(item: Loaded) -> dict[str, Any]:
+def page_context(item: Loaded, pages: dict[int, list[Any]] | None = None) -> dict[str, Any]:
     record = item.record
     errors = sum(1 for f in record.findings if f.severity == "error")
     views = cell_views(item)
     tables = [(form, form_rows(form, views)) for form in forms(record.meta.template)]
     return {"item": item, "record": record, "tables": tables,
-            "errors": errors, "warnings": len(record.findings) - errors, "data": report_data(item),
+            "errors": errors, "warnings": len(record.findings) - errors, "data": report_data(item, pages),
             "tables_present": {t for t in ("active_disclosure", "applications", "review_litigation")
                                if item.data.get(t)}}
 

@@ -150,6 +150,25 @@ function setupReport(data) {
     }));
   }
 
+  // A cell read from a PDF: its page, with the cell's box marked (boxes in PDF points, top left origin).
+  const pageBox = document.getElementById("page-image");
+  function showPage(path) {
+    const box = data.boxes[path];
+    pageBox.hidden = !box;
+    pageBox.replaceChildren();
+    if (!box) return;
+    const [page, x0, y0, x1, y1] = box;
+    const [file, width, height] = data.pages[page];
+    const img = el("img", {src: "../pages/" + encodeURIComponent(file), alt: `page ${page}`});
+    pageBox.appendChild(img);
+    const pct = (v, of) => `${(100 * v / of).toFixed(3)}%`;
+    const mark = el("div", {class: "box", style: `left:${pct(x0, width)};top:${pct(y0, height)};` +
+      `width:${pct(x1 - x0, width)};height:${pct(y1 - y0, height)}`});
+    pageBox.appendChild(mark);
+    const panel = document.getElementById("panel");
+    img.addEventListener("load", () => { panel.scrollTop = pageBox.offsetTop + mark.offsetTop - panel.clientHeight / 2; });
+  }
+
   function showCell(td) {
     const path = td.dataset.path;
     const indices = naming[path] || [];
@@ -157,6 +176,7 @@ function setupReport(data) {
     title.textContent = `${path} = ${td.textContent.trim() || "(blank)"}`;
     listFindings(indices);
     showSpans(data.spans[path] ? [data.spans[path]] : []);
+    showPage(path);
   }
 
   function showFinding(li) {
@@ -166,6 +186,7 @@ function setupReport(data) {
     title.textContent = `${f.rule} (${f.severity})`;
     listFindings([Number(li.dataset.i)]);
     showSpans(f.spans);
+    showPage(f.cells.find(p => data.boxes[p]));
   }
 
   for (const td of document.querySelectorAll("td.cell")) td.addEventListener("click", () => showCell(td));
@@ -176,6 +197,7 @@ function setupReport(data) {
       title.textContent = li.textContent;
       list.replaceChildren();
       showSpans([data.facts[Number(li.dataset.i)]]);
+      showPage(null);
     });
   }
 }
