@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import struct
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -234,3 +236,15 @@ def test_links_survive_file_names_with_url_characters(tmp_path: Path) -> None:
     assert 'href="reports/%E7%94%B2%20%231.html"' in index  # the heatmap
     pair = (tmp_path / "site" / "compare" / "甲 #1__甲 #2.html").read_text(encoding="utf-8")
     assert 'href="../reports/%E7%94%B2%20%232.html"' in pair
+
+
+def test_png_of_a_grayscale_bitmap() -> None:
+    from pipeline.review.pdfpages import png_gray
+
+    png = png_gray(b"\x00\xff\x80\x10", 2, 2)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR"
+    assert struct.unpack(">II", png[16:24]) == (2, 2) and png[24:26] == b"\x08\x00"  # 8-bit grayscale
+    idat = png.index(b"IDAT")
+    length = struct.unpack(">I", png[idat - 4:idat])[0]
+    assert zlib.decompress(png[idat + 4:idat + 4 + length]) == b"\x00\x00\xff\x00\x80\x10"  # filter byte per row
+    assert png.endswith(b"IEND\xaeB`\x82")
