@@ -114,6 +114,26 @@ def schema_cmd() -> None:
     typer.echo(json.dumps(Record.model_json_schema(), ensure_ascii=False, indent=2))
 
 
+@app.command("review")
+def review_cmd(
+    out: Annotated[Path, typer.Argument(help="A batch's output folder of <name>.json records")],
+    site: Annotated[Optional[Path], typer.Option("-o", "--site", help="Site folder (default OUT/site)")] = None,  # noqa: UP045
+    sources: Annotated[Optional[Path], typer.Option(help="Folder of the reports' source files, for the text of each cell")] = None,  # noqa: UP045
+) -> None:
+    """Build a static review site (index, one page per report, two years compared) from OUT."""
+    from pipeline.review import build_site
+
+    try:
+        done = build_site(out, site or out / "site", sources)
+    except NianbaoError as exc:
+        typer.echo(f"ERROR ({exc.stage}) {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    for problem in done.problems:
+        typer.echo(f"skipped {problem}", err=True)
+    typer.echo(f"{done.site / 'index.html'}: {done.reports} reports, {done.comparisons} comparisons "
+               f"({done.carry_breaks} carry breaks), {done.seconds:.1f} s")
+
+
 def _register_eval() -> None:
     try:
         from evals.cli import eval_command

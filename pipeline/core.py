@@ -67,6 +67,10 @@ class EvalError(NianbaoError):
     stage = "eval"
 
 
+class ReviewError(NianbaoError):
+    stage = "review"
+
+
 # ---- normalisation -------------------------------------------------------------------------------
 
 _ONE_TO_ONE = {0xA0: " ", 0x3000: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0xFEFF: " ", 0x200B: " "}
