@@ -66,14 +66,27 @@ def reflow(doc: Document) -> Document:
     return _with_breaks(doc, sorted(set(breaks)))
 
 
+_TABLES_FROM = re.compile(r"二\s*[、.．]\s*主动公开")
+_TABLES_TO = re.compile(r"五\s*[、.．]\s*(?:政府信息公开)?(?:工作)?存在")
+
+
 def _line_breaks(line: str) -> list[int]:
     heads = [(m.start(), m.end()) for m in SECTION_ANCHOR.finditer(line)]
-    rows = [_row_start(line, m) for m in ROW_ANCHOR.finditer(line)]
+    start, end = _table_part(line)
+    rows = [_row_start(line, m) for m in ROW_ANCHOR.finditer(line, start, end)]
     if len(heads) + len(rows) < MIN_ANCHORS:
         return []
     out = [b for start, end in heads for b in (start, end)]
     out += [r for r in rows if not any(s <= r < e for s, e in heads)]
     return [b for b in out if 0 < b < len(line)]
+
+
+def _table_part(line: str) -> tuple[int, int]:
+    """Where row labels may be: from section 二's heading to section 五's, when the line has them
+    (prose before and after may name 行政许可 and the like with a number)."""
+    first = _TABLES_FROM.search(line)
+    last = _TABLES_TO.search(line, first.end() if first else 0)
+    return (first.start() if first else 0), (last.start() if last else len(line))
 
 
 def _row_start(line: str, m: re.Match[str]) -> int:

@@ -47,3 +47,13 @@ def test_offsets_still_point_into_the_source():
 def test_text_with_lines_is_left_alone(text):
     doc = ingest_bytes("r.txt", text.encode("utf-8"))
     assert doc.view_map is None and doc.view.count("\n") == text.count("\n")
+
+
+def test_prose_before_the_tables_keeps_its_sentences():
+    text = (PROSE + "一、总体情况全年办理行政许可2293件，行政处罚1282件，行政强制42件，行政事业性收费12万元。"
+            "二、主动公开政府信息情况 第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章 000行政规范性文件693665"
+            "三、收到和处理政府信息公开申请情况")
+    doc = ingest_bytes("page.txt", text.encode("utf-8"))
+    overview = doc.view[doc.view.index("一、总体情况"):doc.view.index("二、主动公开")]
+    assert "行政许可2293件,行政处罚1282件,行政强制42件" in overview.replace("\n", "|")
+    assert "\n规章 000" in doc.view and "\n行政规范性文件693665" in doc.view
