@@ -50,7 +50,7 @@ def ocr_page(pdf_bytes: bytes, page_index: int, cache_dir: Path | None = None, *
     image, width, height, count = _render(pdf_bytes, page_index)
     scale = image.shape[1] / width
     digest = hashlib.sha256(OCR_VERSION.encode() + repr(image.shape).encode() + image.tobytes()).hexdigest()
-    path = (cache_dir or DEFAULT_CACHE_DIR / "ocr") / f"{digest}.json"
+    path = (cache_dir or Path(os.environ.get("NIANBAO_CACHE_DIR") or DEFAULT_CACHE_DIR) / "ocr") / f"{digest}.json"
     found = _load(path)
     if found is None:
         found = _read_image(image, scale)
@@ -91,6 +91,15 @@ def _render(pdf_bytes: bytes, page_index: int) -> tuple[np.ndarray, float, float
     if image.ndim == 3:  # some pdfium builds hand back a channel axis even for greyscale
         image = image[:, :, 0]
     return np.ascontiguousarray(image), float(width), float(height), count
+
+
+def ocr_installed() -> bool:
+    """Whether scanned pages can be read here (rapidocr-onnxruntime importable)."""
+    try:
+        _engine()
+    except IngestError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=1)
