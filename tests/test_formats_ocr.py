@@ -127,6 +127,41 @@ def test_find_rules_on_a_blank_page():
     assert find_rules(np.full((300, 200), 255, np.uint8), scale=1.0) == []
 
 
+def test_a_ruled_cell_with_ink_but_no_detected_word_is_read_on_its_own():
+    """Lone digits are what the detector misses; such a cell is recognised alone, empty cells are not."""
+    image = np.full((200, 400), 255, np.uint8)
+    for y in (20, 100, 180):
+        image[y:y + 2, 20:381] = 0
+    for x in (20, 200, 380):
+        image[20:182, x:x + 2] = 0
+    image[50:70, 100:110] = 0  # ink in the top-left cell: a digit the detector missed
+    image[130:150, 280:290] = 0  # ink in the bottom-right cell, already read as a word
+    calls: list[tuple[int, ...]] = []
+
+    def engine(crop, **kwargs):
+        assert kwargs == {"use_det": False, "use_cls": False}
+        calls.append(crop.shape)
+        return [["O", 0.9]], None  # read as the letter O: a lone number cell, so 0
+
+    word = ["5", 278.0, 128.0, 292.0, 152.0, 0.99]
+    rules = find_rules(image, scale=1.0)
+    found = ocr._reread_cells(engine, image, [word], rules, scale=1.0)
+    assert len(calls) == 1  # not the empty cells, not the cell that has its word
+    assert found == [["0", 100.0, 50.0, 110.0, 70.0, 0.9]]
+
+
+@pytest.mark.parametrize("raw, clean", [
+    pytest.param("O", "0", id="letter-O-alone"),
+    pytest.param("1O0", "100", id="letter-O-in-a-number"),
+    pytest.param("l2", "12", id="letter-l-in-a-number"),
+    pytest.param("Ol", "Ol", id="letters-only-kept"),
+    pytest.param("其他", "其他", id="text-kept"),
+    pytest.param(" 7730.28 ", "7730.28", id="decimal-trimmed"),
+])
+def test_letters_read_for_digits_are_fixed_only_inside_numbers(raw, clean):
+    assert ocr._clean(raw) == clean
+
+
 # ---- bad input -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("data, index, message", [

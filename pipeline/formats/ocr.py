@@ -36,6 +36,7 @@ INSTALL_HINT = "OCR needs the ocr extra: pip install 'nianbao[ocr]' (rapidocr-on
 MAX_SIDE_PX = 2000  # RapidOCR's own detector limit; ~170 dpi on A4
 TEXT_SCORE = 0.3  # recognitions below this confidence are dropped (lone digits score 0.4-0.9)
 CELL_SCORE = 0.5  # a cell re-read on its own crop must be at least this sure
+MAX_REREADS = 200  # cells re-read per page at most (~0.1 s each): a page's time stays bounded
 INK = 128
 
 Progress = Callable[[str], None]
@@ -160,6 +161,7 @@ def _reread_cells(engine: Any, image: np.ndarray, words: list[list[Any]], rules:
         cv2.line(grid, (round(r.x0), round(r.y0)), (round(r.x1), round(r.y1)), 0, max(3, round(scale)))
     count, _, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=4)
     found = []
+    tried = 0
     rows, cols = image.shape
     for x, y, w, h, _area in stats[1:count]:
         if x == 0 or y == 0 or x + w >= cols or y + h >= rows or w * h > rows * cols / 4:
@@ -167,8 +169,9 @@ def _reread_cells(engine: Any, image: np.ndarray, words: list[list[Any]], rules:
         if any(x <= (wd[1] + wd[3]) / 2 <= x + w and y <= (wd[2] + wd[4]) / 2 <= y + h for wd in words):
             continue
         crop = _ink_crop(image, x, y, w, h, line_px)
-        if crop is None:
+        if crop is None or tried >= MAX_REREADS:
             continue
+        tried += 1
         out, _ = engine(crop[0], use_det=False, use_cls=False)
         text, score = (out or [["", 0.0]])[0]
         if score >= CELL_SCORE and _clean(text):
