@@ -150,6 +150,31 @@ def test_a_ruled_cell_with_ink_but_no_detected_word_is_read_on_its_own():
     assert found == [["0", 100.0, 50.0, 110.0, 70.0, 0.9]]
 
 
+def test_a_word_read_across_ruled_cells_is_cut_at_the_rules():
+    """The detector may run one header line over several cells (总计结果结果其他尚未 in a real scan):
+    the word is cut at the vertical rules crossing it and each piece is read alone."""
+    image = np.full((100, 400), 255, np.uint8)
+    image[10:12, 10:391] = 0
+    image[88:90, 10:391] = 0
+    for x in (10, 130, 250, 390):
+        image[10:90, x:x + 2] = 0
+    for x in (60, 180, 300):  # one glyph in each of the three cells
+        image[40:60, x:x + 20] = 0
+    pieces = iter([[["总计", 0.98]], [["结果", 0.97]], [["其他", 0.2]]])  # the last one is not sure enough
+    engine = lambda crop, **kwargs: (next(pieces), None)  # noqa: E731
+    word = ["总计结果其他", 50.0, 35.0, 330.0, 65.0, 0.99]
+    short = ["7", 140.0, 38.0, 160.0, 62.0, 0.95]  # inside one cell: kept as it is
+    rules = find_rules(image, scale=1.0)
+    assert ocr._split_at_rules(engine, image, [word, short], rules) == [
+        ["总计", 60.0, 40.0, 80.0, 60.0, 0.98], ["结果", 180.0, 40.0, 200.0, 60.0, 0.97], short]
+
+
+def test_a_long_rule_through_a_word_is_kept_a_short_stroke_is_not():
+    word = ["总计结果", 100.0, 50.0, 300.0, 70.0, 0.99]
+    assert ocr._in_text(ocr.Rule(200, 55, 200, 75), [word])  # 20 px: a stroke of the text
+    assert not ocr._in_text(ocr.Rule(200, 0, 200, 200), [word])  # crosses the whole row: a rule
+
+
 @pytest.mark.parametrize("raw, clean", [
     pytest.param("O", "0", id="letter-O-alone"),
     pytest.param("1O0", "100", id="letter-O-in-a-number"),

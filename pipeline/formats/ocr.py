@@ -31,7 +31,7 @@ from pipeline.core import IngestError
 from pipeline.formats.page import Page, Rule, Word
 from pipeline.formats.scan_rules import find_rules
 
-OCR_VERSION = "rapidocr-onnxruntime/PP-OCRv4 nianbao-ocr.1"  # in every cache key: bump on any change
+OCR_VERSION = "rapidocr-onnxruntime/PP-OCRv4 nianbao-ocr.2"  # in every cache key: bump on any change
 INSTALL_HINT = "OCR needs the ocr extra: pip install 'nianbao[ocr]' (rapidocr-onnxruntime)"
 MAX_SIDE_PX = 2000  # RapidOCR's own detector limit; ~170 dpi on A4
 TEXT_SCORE = 0.3  # recognitions below this confidence are dropped (lone digits score 0.4-0.9)
@@ -119,16 +119,49 @@ def _read_image(image: np.ndarray, scale: float) -> dict[str, Any]:
     words = [_word(box, text, score) for box, text, score in result or []]
     words = [w for w in words if w[0]]
     rules = [r for r in find_rules(image, scale) if not _in_text(r, words)]
+    words = _split_at_rules(engine, image, words, rules)
     words += _reread_cells(engine, image, words, rules, scale)
     return {"version": OCR_VERSION, "shape": list(image.shape), "words": words,
             "rules": [[r.x0, r.y0, r.x1, r.y1] for r in rules]}
 
 
 def _in_text(rule: Rule, words: list[list[Any]]) -> bool:
-    """A rule whose middle lies inside a recognised word is a stroke of it (the `1` of a cell)."""
+    """A rule no longer than a line of text whose middle lies inside a recognised word is a
+    stroke of it (the `1` of a cell). A longer one is a rule the word was read across."""
     x, y = (rule.x0 + rule.x1) / 2, (rule.y0 + rule.y1) / 2
-    return any(w[1] < x < w[3] and w[2] < y < w[4] and max(rule.x1 - rule.x0, rule.y1 - rule.y0) < 1.5 * max(
-        w[3] - w[1], w[4] - w[2]) for w in words)
+    length = max(rule.x1 - rule.x0, rule.y1 - rule.y0)
+    return any(w[1] < x < w[3] and w[2] < y < w[4] and length < 1.5 * (w[4] - w[2]) for w in words)
+
+
+def _split_at_rules(engine: Any, image: np.ndarray, words: list[list[Any]], rules: list[Rule]) -> list[list[Any]]:
+    """A word the detector ran across ruled cells (a header line of table 四) is cut at the
+    vertical rules crossing it, and each piece recognised alone; a piece not read is dropped."""
+    verticals = [r for r in rules if not r.horizontal]
+    out = []
+    for word in words:
+        _, x0, y0, x1, y1, _ = word
+        third = (y1 - y0) / 3
+        cuts = sorted(r.x0 for r in verticals if x0 + 2 < r.x0 < x1 - 2 and r.y0 <= y0 + third and r.y1 >= y1 - third)
+        if not cuts:
+            out.append(word)
+            continue
+        edges = [x0, *cuts, x1]
+        for a, b in zip(edges, edges[1:], strict=False):
+            crop = _ink_crop(image, round(a), round(y0), round(b - a), round(y1 - y0), y1 - y0)
+            piece = _recognise(engine, crop)
+            if piece:
+                out.append(piece)
+    return out
+
+
+def _recognise(engine: Any, crop: tuple[np.ndarray, tuple[float, float, float, float]] | None) -> list[Any] | None:
+    """Recognition alone (no detection) of one cut-out line: the word, if read surely enough."""
+    if crop is None:
+        return None
+    out, _ = engine(crop[0], use_det=False, use_cls=False)
+    text, score = (out or [["", 0.0]])[0]
+    text = _clean(text)
+    return [text, *crop[1], round(float(score), 4)] if score >= CELL_SCORE and text else None
 
 
 def _word(box: Any, text: str, score: float) -> list[Any]:
@@ -172,10 +205,9 @@ def _reread_cells(engine: Any, image: np.ndarray, words: list[list[Any]], rules:
         if crop is None or tried >= MAX_REREADS:
             continue
         tried += 1
-        out, _ = engine(crop[0], use_det=False, use_cls=False)
-        text, score = (out or [["", 0.0]])[0]
-        if score >= CELL_SCORE and _clean(text):
-            found.append([_clean(text), *crop[1], round(float(score), 4)])
+        word = _recognise(engine, crop)
+        if word:
+            found.append(word)
     return found
 
 

@@ -1,7 +1,7 @@
 """Write the Word/PDF fixtures the way agencies make them, from the values in `values.py`.
 
-    python tests/data/formats/make_fixtures.py            # .docx, .pdf, scan, gold
-    python tests/data/formats/make_fixtures.py --ocr-cache  # also record the scan's OCR results
+    python tests/data/formats/make_fixtures.py              # .docx, .pdf, scan, gold
+    python tests/data/formats/make_fixtures.py --ocr-cache  # then: record the scan's OCR (ocr_cache/)
 
 Each report is a Word document written with python-docx: title, the six sections of prose with
 every prose paragraph on a shaded box (one also framed by borders), and the three tables with
@@ -291,21 +291,25 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def record_ocr(scan: Path) -> None:
-    """Run the OCR on every page of a scan into the committed cache (the tests replay it)."""
+def record_ocr() -> None:
+    """Run the OCR on every page of the scans into a fresh committed cache (the tests replay it)."""
     import pypdfium2 as pdfium
 
     from pipeline.formats.ocr import ocr_page
 
-    data = scan.read_bytes()
-    for index in range(len(pdfium.PdfDocument(data))):
-        ocr_page(data, index, HERE / "ocr_cache")
+    shutil.rmtree(HERE / "ocr_cache", ignore_errors=True)
+    for name in SCANNED:
+        data = (HERE / f"{name}.pdf").read_bytes()
+        for index in range(len(pdfium.PdfDocument(data))):
+            ocr_page(data, index, HERE / "ocr_cache")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ocr-cache", action="store_true", help="also record the OCR of the scanned fixtures")
-    args = parser.parse_args()
+    parser.add_argument("--ocr-cache", action="store_true", help="only record the OCR of the scanned fixtures")
+    if parser.parse_args().ocr_cache:
+        record_ocr()
+        return
     for name, spec in FIXTURES.items():
         docx = HERE / f"{name}.docx"
         build(name, spec).save(docx)
@@ -318,8 +322,6 @@ def main() -> None:
         to_scan(HERE / f"{source}.pdf", scan)
         write_json(HERE / f"{name}.pdf.expected.json", gold(source, FIXTURES[source], scan.name))
         print(scan.name)
-        if args.ocr_cache:
-            record_ocr(scan)
 
 
 if __name__ == "__main__":
