@@ -2,13 +2,15 @@
 
 The page is rendered with pypdfium2 (long side capped at `MAX_SIDE_PX`, which bounds the time
 and memory one page can take) and read by RapidOCR (PP-OCRv4 Chinese detection and recognition,
-ONNX models shipped inside the `rapidocr-onnxruntime` wheel, run offline on the CPU). Rules are
-found in the bitmap (`scan_rules.find_rules`). A table cell the detector found no text in but
-that holds ink (small isolated digits such as a lone `0` are what the detector misses most) is
-recognised again on its own crop. Results are cached as JSON by the sha256 of the page image
-(and `OCR_VERSION`), so a rerun of a scan costs nothing.
+ONNX models shipped inside the `rapidocr-onnxruntime` wheel, run offline on the CPU) once the
+page is straightened (`deskew`). Rules are found in the bitmap (`scan_rules.find_rules`). A word
+read across ruled cells is cut at the rules and its pieces read alone; a table cell the detector
+found no text in but that holds ink (small isolated digits such as a lone `0` are what the
+detector misses most) is recognised again on its own crop. Results are cached as JSON by the
+sha256 of the page image (and `OCR_VERSION`), so a rerun of a scan costs nothing.
 
-Coordinates: the `Page` is in PDF points, origin top-left, like the text-layer reader's.
+Coordinates: the `Page` is in PDF points, origin top-left, like the text-layer reader's (of the
+straightened page when the scan was skewed).
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ import numpy as np
 
 from pipeline.config import DEFAULT_CACHE_DIR
 from pipeline.core import IngestError
+from pipeline.formats.deskew import deskew
 from pipeline.formats.page import Page, Rule, Word
 from pipeline.formats.scan_rules import find_rules
 
-OCR_VERSION = "rapidocr-onnxruntime/PP-OCRv4 nianbao-ocr.2"  # in every cache key: bump on any change
+OCR_VERSION = "rapidocr-onnxruntime/PP-OCRv4 nianbao-ocr.3"  # in every cache key: bump on any change
 INSTALL_HINT = "OCR needs the ocr extra: pip install 'nianbao[ocr]' (rapidocr-onnxruntime)"
 MAX_SIDE_PX = 2000  # RapidOCR's own detector limit; ~170 dpi on A4
 TEXT_SCORE = 0.3  # recognitions below this confidence are dropped (lone digits score 0.4-0.9)
@@ -56,7 +59,7 @@ def ocr_page(pdf_bytes: bytes, page_index: int, cache_dir: Path | None = None, *
     if found is None:
         found = _read_image(image, scale)
         _store(path, found)
-        how = f"{time.monotonic() - started:.1f} s"
+        how = f"{time.monotonic() - started:.1f} s" + (f", straightened by {found['skew_deg']}°" if found["skew_deg"] else "")
     else:
         how = "cached"
     words, rules = _to_points(found, scale)
@@ -115,13 +118,14 @@ def _engine() -> Any:
 def _read_image(image: np.ndarray, scale: float) -> dict[str, Any]:
     """OCR and rules of one page image, in pixels (the cache's form)."""
     engine = _engine()
+    image, skew = deskew(image)
     result, _ = engine(image, use_cls=False, text_score=TEXT_SCORE)
     words = [_word(box, text, score) for box, text, score in result or []]
     words = [w for w in words if w[0]]
     rules = [r for r in find_rules(image, scale) if not _in_text(r, words)]
     words = _split_at_rules(engine, image, words, rules)
     words += _reread_cells(engine, image, words, rules, scale)
-    return {"version": OCR_VERSION, "shape": list(image.shape), "words": words,
+    return {"version": OCR_VERSION, "shape": list(image.shape), "skew_deg": skew, "words": words,
             "rules": [[r.x0, r.y0, r.x1, r.y1] for r in rules]}
 
 

@@ -34,7 +34,7 @@ from docx.shared import Cm, Pt
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parents[2])]
-from values import FIXTURES, SCANNED  # noqa: E402
+from values import FIXTURES, SCANNED, SCANS  # noqa: E402
 
 from evals.spec import (  # noqa: E402  (labels of the national forms)
     APPLICANT_LABELS,
@@ -278,12 +278,16 @@ def to_pdf(docx: Path, out_dir: Path) -> Path:
     return out_dir / f"{docx.stem}.pdf"
 
 
-def to_scan(pdf: Path, out: Path) -> None:
-    """Each page rendered to a greyscale image, the images saved as a PDF with no text layer."""
+def to_scan(pdf: Path, out: Path, skew: float) -> None:
+    """Each page rendered to a greyscale image (turned by `skew` degrees, as a page lies askew on
+    the glass), the images saved as a PDF with no text layer."""
     import pypdfium2 as pdfium
+    from PIL import Image
 
     doc = pdfium.PdfDocument(pdf)
     images = [doc[i].render(scale=SCAN_DPI / 72, grayscale=True).to_pil().convert("L") for i in range(len(doc))]
+    if skew:
+        images = [im.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=255) for im in images]
     images[0].save(out, save_all=True, append_images=images[1:], resolution=SCAN_DPI)
 
 
@@ -292,12 +296,12 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 def record_ocr() -> None:
-    """Run the OCR on every page of the scans into a fresh committed cache (the tests replay it)."""
+    """Run the OCR on every page of the scans into the committed cache (the tests replay it).
+    Pages already there are hits; after a change of OCR_VERSION delete ocr_cache/ first."""
     import pypdfium2 as pdfium
 
     from pipeline.formats.ocr import ocr_page
 
-    shutil.rmtree(HERE / "ocr_cache", ignore_errors=True)
     for name in SCANNED:
         data = (HERE / f"{name}.pdf").read_bytes()
         for index in range(len(pdfium.PdfDocument(data))):
@@ -307,19 +311,23 @@ def record_ocr() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ocr-cache", action="store_true", help="only record the OCR of the scanned fixtures")
-    if parser.parse_args().ocr_cache:
+    parser.add_argument("--scans", action="store_true", help="only remake the scans from the committed PDFs")
+    args = parser.parse_args()
+    if args.ocr_cache:
         record_ocr()
         return
     for name, spec in FIXTURES.items():
+        if args.scans:
+            break
         docx = HERE / f"{name}.docx"
         build(name, spec).save(docx)
         write_json(HERE / f"{name}.docx.expected.json", gold(name, spec, docx.name))
         pdf = to_pdf(docx, HERE)
         write_json(HERE / f"{name}.pdf.expected.json", gold(name, spec, pdf.name))
         print(f"{docx.name}, {pdf.name}")
-    for name, source in SCANNED.items():
+    for name, (source, skew) in SCANS.items():
         scan = HERE / f"{name}.pdf"
-        to_scan(HERE / f"{source}.pdf", scan)
+        to_scan(HERE / f"{source}.pdf", scan, skew)
         write_json(HERE / f"{name}.pdf.expected.json", gold(source, FIXTURES[source], scan.name))
         print(scan.name)
 

@@ -164,4 +164,6 @@ FIXTURES: dict[str, dict[str, Any]] = {
         "expected_findings": ["template.consistent"],
     },
 }
-SCANNED = {"scan_2021": "word_2021"}  # an image-only PDF rendered from the PDF of that fixture
+# image-only PDFs rendered from the PDF of a fixture: name -> (fixture, degrees the pages are turned by)
+SCANS: dict[str, tuple[str, float]] = {"scan_2021": ("word_2021", 0.0), "scan_skewed_2019": ("word_2019", 0.7)}
+SCANNED = {name: source for name, (source, _) in SCANS.items()}
