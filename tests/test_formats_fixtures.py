@@ -2,12 +2,13 @@
 
 The fixtures are written by `tests/data/formats/make_fixtures.py` from values chosen first
 (`values.py`): Word documents with the forms' merged cells (python-docx), their PDFs from
-LibreOffice headless, and `scan_2021.pdf`, an image-only PDF rendered from `word_2021.pdf`.
-Each input has `<file name>.expected.json`, the values it was written from (never extractor
-output). A .docx and a text-layer PDF must match every cell; the scan must have no wrong cell (a
-cell is right or null) and at least 95% right. The scan's OCR results are replayed from
-`tests/data/formats/ocr_cache/` (recorded by `make_fixtures.py --ocr-cache`), so this test costs
-no OCR time; `test_formats_ocr.py` runs the real OCR on a page of it.
+LibreOffice headless, and image-only PDFs rendered from `word_2021.pdf`, from `word_2019.pdf`
+turned by 0.7°, and from the real `evals/real/hzq_2023.pdf` (whose gold is the hand-made
+`evals/real/hzq_2023.json`). Each input has `<file name>.expected.json`, the values it was
+written from (never extractor output). A .docx and a text-layer PDF must match every cell; a
+scan must have no wrong cell (a cell is right or null) and at least 95% right. The scans' OCR
+results are replayed from `tests/data/formats/ocr_cache/` (recorded by `make_fixtures.py
+--ocr-cache`), so this test costs no OCR time; `test_formats_ocr.py` runs the real OCR on a page.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from pipeline.extract import extract
 
 DATA = Path(__file__).resolve().parent / "data" / "formats"
 sys.path.insert(0, str(DATA))
-from values import FIXTURES, SCANNED  # noqa: E402
+from values import FIXTURES, REAL_SCANS, SCANNED  # noqa: E402
 
 INPUTS = sorted(p for p in DATA.iterdir() if p.suffix in (".pdf", ".docx"))
+REAL = DATA.parents[2] / "evals" / "real"
+SCANS = sorted([*SCANNED, *REAL_SCANS])
 TABLES = ("active_disclosure", "applications", "review_litigation")
 
 
@@ -71,8 +74,11 @@ def _same(want: object, got: object) -> bool:
 
 def test_every_fixture_has_its_gold_and_the_gold_its_values():
     assert {p.name for p in INPUTS} == (
-        {f"{name}{ext}" for name in FIXTURES for ext in (".docx", ".pdf")} | {f"{name}.pdf" for name in SCANNED})
-    for path in INPUTS:
+        {f"{name}{ext}" for name in FIXTURES for ext in (".docx", ".pdf")} | {f"{name}.pdf" for name in SCANS})
+    for name, real in REAL_SCANS.items():  # a scan of a real report: the hand-made gold of the original
+        gold = json.loads((REAL / f"{real}.json").read_text(encoding="utf-8"))
+        assert _expected(DATA / f"{name}.pdf") == {**gold, "source": {"name": f"{name}.pdf"}}
+    for path in (p for p in INPUTS if p.stem not in REAL_SCANS):
         gold = _expected(path)
         source = FIXTURES[SCANNED.get(path.stem, path.stem)]
         assert gold["source"]["name"] == path.name
@@ -101,7 +107,7 @@ def test_gold_obeys_the_arithmetic(name: str):
 def test_the_scan_has_no_text_layer():
     import pypdfium2 as pdfium
 
-    for name in SCANNED:
+    for name in SCANS:
         pdf = pdfium.PdfDocument(DATA / f"{name}.pdf")
         for i in range(len(pdf)):
             assert pdf[i].get_textpage().count_chars() == 0
@@ -109,7 +115,7 @@ def test_the_scan_has_no_text_layer():
 
 # ---- extraction against the gold ------------------------------------------------------------------
 
-TEXT_INPUTS = [p for p in INPUTS if p.stem not in SCANNED]
+TEXT_INPUTS = [p for p in INPUTS if p.stem not in SCANS]
 
 
 @pytest.mark.parametrize("path", TEXT_INPUTS, ids=[p.name for p in TEXT_INPUTS])
@@ -135,7 +141,7 @@ def test_findings_of_a_word_or_pdf_report(records, path: Path):
     assert not errors, "\n".join(errors)
 
 
-@pytest.mark.parametrize("name", sorted(SCANNED))
+@pytest.mark.parametrize("name", SCANS)
 def test_the_scan_has_no_wrong_cell(records, name: str):
     gold = _cells(_expected(DATA / f"{name}.pdf"))
     got = _cells(records(f"{name}.pdf"))

@@ -34,7 +34,7 @@ from docx.shared import Cm, Pt
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parents[2])]
-from values import FIXTURES, SCANNED, SCANS  # noqa: E402
+from values import FIXTURES, REAL_SCANS, SCANNED, SCANS  # noqa: E402
 
 from evals.spec import (  # noqa: E402  (labels of the national forms)
     APPLICANT_LABELS,
@@ -52,6 +52,7 @@ FONT = "Noto Serif CJK SC"
 BAND = "C6D9F1"  # the light blue of the 第二十条 band rows
 PROSE_FILL = "FFFFFF"  # Word exports draw each prose paragraph on a white filled box
 SCAN_DPI = 150
+REAL = HERE.parents[2] / "evals" / "real"
 
 
 # ---- low-level Word helpers ------------------------------------------------------------------
@@ -302,7 +303,7 @@ def record_ocr() -> None:
 
     from pipeline.formats.ocr import ocr_page
 
-    for name in SCANNED:
+    for name in [*SCANNED, *REAL_SCANS]:
         data = (HERE / f"{name}.pdf").read_bytes()
         for index in range(len(pdfium.PdfDocument(data))):
             ocr_page(data, index, HERE / "ocr_cache")
@@ -329,6 +330,12 @@ def main() -> None:
         scan = HERE / f"{name}.pdf"
         to_scan(HERE / f"{source}.pdf", scan, skew)
         write_json(HERE / f"{name}.pdf.expected.json", gold(source, FIXTURES[source], scan.name))
+        print(scan.name)
+    for name, real in REAL_SCANS.items():
+        scan = HERE / f"{name}.pdf"
+        to_scan(REAL / f"{real}.pdf", scan, 0.0)
+        gold_real = json.loads((REAL / f"{real}.json").read_text(encoding="utf-8"))
+        write_json(HERE / f"{name}.pdf.expected.json", {**gold_real, "source": {"name": scan.name}})
         print(scan.name)
 
 

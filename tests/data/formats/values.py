@@ -167,3 +167,5 @@ FIXTURES: dict[str, dict[str, Any]] = {
 # image-only PDFs rendered from the PDF of a fixture: name -> (fixture, degrees the pages are turned by)
 SCANS: dict[str, tuple[str, float]] = {"scan_2021": ("word_2021", 0.0), "scan_skewed_2019": ("word_2019", 0.7)}
 SCANNED = {name: source for name, (source, _) in SCANS.items()}
+# image-only PDFs rendered from a real published report (evals/real/<name>.pdf); gold: evals/real/<name>.json
+REAL_SCANS = {"scan_hzq_2023": "hzq_2023"}
