@@ -7,7 +7,7 @@ turned by 0.7°, and from the real `evals/real/hzq_2023.pdf` (whose gold is the 
 `evals/real/hzq_2023.json`). Each input has `<file name>.expected.json`, the values it was
 written from (never extractor output). A .docx and a text-layer PDF must match every cell; a
 scan must have no wrong cell (a cell is right or null) and at least 95% right. The scans' OCR
-results are replayed from `tests/data/formats/ocr_cache/` (recorded by `make_fixtures.py
+results are replayed from `tests/data/formats/cache/ocr/` (recorded by `make_fixtures.py
 --ocr-cache`), so this test costs no OCR time; `test_formats_ocr.py` runs the real OCR on a page.
 """
 
@@ -41,7 +41,7 @@ def _expected(path: Path) -> dict:
 def records(tmp_path_factory, request) -> dict[str, dict]:
     """One extraction per input; the OCR cache is a copy of the committed one (a rerun costs nothing)."""
     cache_dir = tmp_path_factory.mktemp("cache")
-    shutil.copytree(DATA / "ocr_cache", cache_dir / "ocr")
+    shutil.copytree(DATA / "cache" / "ocr", cache_dir / "ocr")
     patch = pytest.MonkeyPatch()
     patch.setenv("NIANBAO_CACHE_DIR", str(cache_dir))
     request.addfinalizer(patch.undo)

@@ -1,7 +1,7 @@
 """Write the Word/PDF fixtures the way agencies make them, from the values in `values.py`.
 
     python tests/data/formats/make_fixtures.py              # .docx, .pdf, scan, gold
-    python tests/data/formats/make_fixtures.py --ocr-cache  # then: record the scan's OCR (ocr_cache/)
+    python tests/data/formats/make_fixtures.py --ocr-cache  # then: record the scan's OCR (cache/ocr/)
 
 Each report is a Word document written with python-docx: title, the six sections of prose with
 every prose paragraph on a shaded box (one also framed by borders), and the three tables with
@@ -298,7 +298,7 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 def record_ocr() -> None:
     """Run the OCR on every page of the scans into the committed cache (the tests replay it).
-    Pages already there are hits; after a change of OCR_VERSION delete ocr_cache/ first."""
+    Pages already there are hits; after a change of OCR_VERSION delete cache/ocr/ first."""
     import pypdfium2 as pdfium
 
     from pipeline.formats.ocr import ocr_page
@@ -306,7 +306,7 @@ def record_ocr() -> None:
     for name in [*SCANNED, *REAL_SCANS]:
         data = (HERE / f"{name}.pdf").read_bytes()
         for index in range(len(pdfium.PdfDocument(data))):
-            ocr_page(data, index, HERE / "ocr_cache")
+            ocr_page(data, index, HERE / "cache" / "ocr")
 
 
 def main() -> None:
