@@ -7,16 +7,16 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from pipeline.config import LIMITS, Config
-from pipeline.core import ConfigError, NianbaoError
-from pipeline.extract import extract_document
-from pipeline.ingest import ingest
-from pipeline.output import expand_inputs, is_done, record_path, summary, write_record
+from pipeline.core import BatchError, ConfigError, NianbaoError
 from schemas import Record
+
+if TYPE_CHECKING:
+    from pipeline.batch import Options
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Extract 政府信息公开工作年度报告 into checked JSON records.")
@@ -24,16 +24,17 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 @app.command("extract")
 def extract_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Report files (.txt .md .html) or folders of them")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder for <name>.json records")] = Path("out"),
+    paths: Annotated[list[Path], typer.Argument(help="Report files or folders of them (searched recursively)",
+                                                metavar="PATH...")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder: records, records.jsonl, dataset/")] = Path("out"),
     model: Annotated[Optional[str], typer.Option(help="LLM model name; omit to run without an LLM")] = None,  # noqa: UP045
     base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible endpoint (default $OPENAI_BASE_URL)")] = None,  # noqa: UP045
     mode: Annotated[str, typer.Option(help="instructor mode: json or tools")] = "json",
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the LLM cache")] = False,
     no_llm: Annotated[bool, typer.Option("--no-llm", help="Run without the LLM even if NIANBAO_MODEL is set")] = False,
     concurrency: Annotated[int, _bounded("concurrency", "Parallel LLM requests")] = 4,
-    resume: Annotated[bool, typer.Option(help="Skip inputs whose record already exists for the same bytes "
-                                               "(and, with a model, whose LLM step completed)")] = False,
+    resume: Annotated[bool, typer.Option(help="Skip inputs whose record already exists for the same bytes and "
+                                               "program (and, with a model, whose LLM step completed)")] = False,
     chunk_tokens: Annotated[int, _bounded("chunk_tokens", "Token budget of one LLM request's text")] = 2000,
     max_retries: Annotated[int, _bounded("max_retries", "Retries of a failed LLM request (429, 5xx, timeouts)")] = 3,
     max_reasks: Annotated[int, _bounded("max_reasks", "Validator-driven re-asks of an LLM table answer")] = 2,
@@ -41,8 +42,24 @@ def extract_cmd(
     read_timeout: Annotated[Optional[float], _bounded("read_timeout_s", "LLM read timeout, s [60]")] = None,  # noqa: UP045
     breaker_failures: Annotated[Optional[int], _bounded(  # noqa: UP045
         "breaker_failures", "Consecutive transport failures before the run stops calling the LLM [3]")] = None,
+    jobs: Annotated[int, typer.Option("-j", "--jobs", min=0, help="Worker processes (0: all cores)")] = 0,
+    engine: Annotated[str, typer.Option(help="local (process pool) or dask")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address (default: a local cluster)")] = None,  # noqa: UP045
+    timeout: Annotated[float, typer.Option(min=1, help="Seconds one report may take before it is stopped")] = 300.0,
+    max_memory: Annotated[int, typer.Option(min=0, help="Memory one report may take in its worker, MB, on top of "
+                                                        "the loaded program (0: no bound)")] = 4096,
+    pretty: Annotated[bool, typer.Option("--pretty", help="Indented JSON records (compact by default)")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No line per report; errors and the summary only")] = False,
+    dataset: Annotated[bool, typer.Option(help="Write records.jsonl and the dataset (Parquet, DuckDB)")] = True,
+    csv: Annotated[bool, typer.Option("--csv", help="Also write the dataset tables as CSV")] = False,
 ) -> None:
-    """Extract each report into OUT/<name>.json and print one summary line per report."""
+    """Extract each report into OUT/<relative path>.json, then cross-year checks and the dataset."""
+    from pipeline.batch import Options
+
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter(f"unknown engine {engine!r}: local or dask", param_hint="--engine")
+    if scheduler and engine != "dask":
+        raise typer.BadParameter("a scheduler address needs --engine dask", param_hint="--scheduler")
     try:
         config = Config.from_env(model=model, base_url=base_url, mode=mode, use_cache=not no_cache,
                                  concurrency=concurrency, chunk_tokens=chunk_tokens, max_retries=max_retries,
@@ -55,8 +72,10 @@ def extract_cmd(
     except ConfigError as exc:
         typer.echo(f"nianbao: {exc}", err=True)
         raise typer.Exit(code=2) from None
+    options = Options(jobs=jobs, engine=engine, scheduler=scheduler, timeout_s=timeout, max_memory_mb=max_memory,
+                      resume=resume, pretty=pretty, quiet=quiet, dataset=dataset, csv=csv)
     try:
-        _extract_all(paths, out, config, resume)
+        _extract_all(paths, out, config, options)
     except KeyboardInterrupt:
         typer.echo("interrupted; every record written so far is complete (rerun with --resume)", err=True)
         sys.stdout.flush()
@@ -71,40 +90,22 @@ def _bounded(name: str, help_text: str) -> typer.models.OptionInfo:
     return typer.Option(min=low, max=high, help=help_text)  # type: ignore[no-any-return]
 
 
-def _extract_all(paths: list[Path], out: Path, config: Config, resume: bool) -> None:
+def _extract_all(paths: list[Path], out: Path, config: Config, options: Options) -> None:
+    from pipeline.batch import run_batch
+
     if config.llm_enabled:
         from pipeline.llm.breaker import reset
 
-        reset()
-    usage: dict[str, int] = {}
-    failed = incomplete = 0
-    for path in expand_inputs(paths):
-        try:
-            doc = ingest(path)
-            target = record_path(out, path)
-            if resume and is_done(target, doc.sha256, need_llm=config.llm_enabled):
-                typer.echo(f"{path.name}: already done, skipped")
-                continue
-            record = extract_document(doc, config)
-            write_record(record, target)
-            typer.echo(summary(record))
-            if record.llm is not None:
-                incomplete += record.llm.status != "ok"
-                for name, value in record.llm.usage.model_dump().items():
-                    usage[name] = usage.get(name, 0) + value
-        except NianbaoError as exc:
-            failed += 1
-            typer.echo(f"{path.name}: ERROR ({exc.stage}) {exc}", err=True)
-        except Exception as exc:  # noqa: BLE001 - one bad report must not stop a batch
-            failed += 1
-            typer.echo(f"{path.name}: ERROR (internal) {type(exc).__name__}: {exc}", err=True)
-    if config.llm_enabled:
-        typer.echo("LLM run totals: " + ", ".join(f"{k} {v}" for k, v in usage.items()) if usage else
-                   "LLM run totals: no LLM calls")
-        if incomplete:
-            typer.echo(f"{incomplete} record(s) without a complete LLM step (llm.status); "
-                       "rerun with --resume to redo exactly those")
-    if failed:
+        reset()  # the workers are forked from here: each starts with a closed breaker
+    try:
+        totals = run_batch(paths, out, config, options)
+    except BatchError as exc:
+        typer.echo(f"nianbao: {exc}", err=True)
+        raise typer.Exit(code=2) from exc
+    except NianbaoError as exc:  # after the workers: the records are written, the dataset is not
+        typer.echo(f"nianbao: ERROR ({exc.stage}) {exc}", err=True)
+        raise typer.Exit(code=1) from exc
+    if totals.failed:
         raise typer.Exit(code=1)
 
 

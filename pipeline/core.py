@@ -71,6 +71,12 @@ class ReviewError(NianbaoError):
     stage = "review"
 
 
+class BatchError(NianbaoError):
+    """A batch that cannot start (colliding output names, nothing to read, unwritable output)."""
+
+    stage = "batch"
+
+
 # ---- normalisation -------------------------------------------------------------------------------
 
 _ONE_TO_ONE = {0xA0: " ", 0x3000: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0xFEFF: " ", 0x200B: " "}

@@ -15,6 +15,7 @@ TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 ORIGINAL_SUFFIXES = {".pdf", ".docx", ".doc", ".wps"}
 _MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image"}
+SUPPORTED_SUFFIXES = frozenset((TEXT_SUFFIXES - {""}) | HTML_SUFFIXES | ORIGINAL_SUFFIXES)  # what a folder is searched for
 
 
 def ingest(path: Path, max_bytes: int = MAX_BYTES) -> Document:

@@ -166,6 +166,7 @@ class Source(Strict):
     name: str
     sha256: str
     format: Literal["text", "html", "pdf", "docx"] = "text"  # what was read; pdf/docx text is their rendering
+    path: str | None = None  # the input path as the batch found it (folder argument + relative path)
 
 
 class Meta(Strict):
@@ -264,3 +265,4 @@ class Record(Strict):
     provenance: dict[str, SpanOut] = Field(default_factory=dict)
     not_extracted: list[str] = Field(default_factory=list)
     llm: LlmInfo | None = None
+    pipeline: str | None = None  # version of the program that wrote the record (batch resume key)

@@ -16,7 +16,8 @@ runner = CliRunner()
 def test_extract_batch_writes_one_valid_record_per_input(tmp_path):
     result = runner.invoke(app, ["extract", str(SAMPLES), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert len(result.output.strip().splitlines()) == len(SAMPLE_NAMES)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == len(SAMPLE_NAMES) + 1 and lines[-1].startswith(f"nianbao: {len(SAMPLE_NAMES)} reports in ")
     for name in SAMPLE_NAMES:
         data = json.loads((tmp_path / name.replace(".txt", ".json")).read_text(encoding="utf-8"))
         record = Record.model_validate(data)
