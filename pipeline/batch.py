@@ -10,6 +10,8 @@ over a bound fails alone and the batch goes on. Workers write their own record a
 from __future__ import annotations
 
 import hashlib
+import logging
+import logging.handlers
 import os
 import sys
 import time
@@ -125,14 +127,33 @@ def _failed(task: Task, message: str) -> Outcome:
     return Outcome(task.shown, str(task.target), "failed", f"{task.label}: {message}")
 
 
-def _limit_memory(max_mb: int) -> None:
-    """Worker initializer: cap the address space at what the loaded program uses + `max_mb`, so one
-    report cannot exhaust the machine (an allocation past it raises MemoryError in that report)."""
+def _worker_start(max_mb: int, logs: Any) -> None:
+    """Worker initializer: send log records to the parent (`logs`, a queue), and cap the address
+    space at what the loaded program uses + `max_mb`, so one report cannot exhaust the machine (an
+    allocation past it raises MemoryError in that report)."""
+    import logging.handlers
+
+    logging.getLogger().handlers = [logging.handlers.QueueHandler(logs)]
     if max_mb > 0:
         import resource
 
         limit = _address_space() + max_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+class _LogOnce(logging.Handler):
+    """Re-emits the workers' log records in this process, each distinct message once (a warning
+    such as "the LLM cache cannot be written" comes from every worker)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[tuple[str, int, str]] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        key = (record.name, record.levelno, record.getMessage())
+        if key not in self.seen:
+            self.seen.add(key)
+            logging.getLogger(record.name).handle(record)
 
 
 def _address_space() -> int:
@@ -172,8 +193,12 @@ def local_results(jobs: Iterator[Job], options: Options) -> Iterator[Outcome]:
     from pebble import ProcessPool
     from pebble.common import ProcessExpired
 
-    pool = ProcessPool(max_workers=options.workers, initializer=_limit_memory, initargs=(options.max_memory_mb,),
-                       context=multiprocessing.get_context("fork"))
+    context = multiprocessing.get_context("fork")
+    logs = context.Queue()
+    listener = logging.handlers.QueueListener(logs, _LogOnce())
+    listener.start()
+    pool = ProcessPool(max_workers=options.workers, initializer=_worker_start,
+                       initargs=(options.max_memory_mb, logs), context=context)
     try:
         yield from _drain(jobs, lambda j: pool.schedule(run_job, (j,), timeout=options.timeout_s),
                           lambda fs: wait(fs, return_when=FIRST_COMPLETED)[0],
@@ -181,9 +206,11 @@ def local_results(jobs: Iterator[Job], options: Options) -> Iterator[Outcome]:
     except BaseException:  # Ctrl-C or an error: stop the workers now (records are atomic), do not wait
         pool.stop()
         pool.join()
+        listener.stop()
         raise
     pool.close()
     pool.join()
+    listener.stop()
 
 
 def dask_results(jobs: Iterator[Job], options: Options) -> Iterator[Outcome]:
