@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from evals import bench_batch
-from pipeline import batch
+from pipeline import batch, worker
 from pipeline.cli import app
 from pipeline.output import remove_stale_temps
 from schemas import Record
@@ -141,7 +141,7 @@ def _crash(doc, config):
     return REAL_EXTRACT(doc, config)
 
 
-REAL_EXTRACT = batch.extract_document
+REAL_EXTRACT = worker.extract_document
 
 
 @pytest.mark.parametrize(("prefix", "patched", "options", "message"), [
@@ -157,7 +157,7 @@ def test_a_report_over_a_bound_fails_alone_and_the_batch_goes_on(tmp_path, monke
     shutil.copyfile(SAMPLE, inputs / f"{prefix}.txt")
     for name in SAMPLE_NAMES[1:4]:
         shutil.copyfile(SAMPLES / name, inputs / name)
-    monkeypatch.setattr(batch, "extract_document", patched)  # inherited by the forked workers
+    monkeypatch.setattr(worker, "extract_document", patched)  # inherited by the forked workers
     started = time.monotonic()
     result = _extract(str(inputs), "-o", str(tmp_path / "out"), *options)
     assert time.monotonic() - started < 40
