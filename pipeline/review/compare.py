@@ -8,7 +8,7 @@ from typing import Any
 
 from pipeline.review.form import cell_labels, cell_paths, flat_cells
 from pipeline.review.load import Loaded
-from pipeline.review.pairs import APPLICANT_COLUMNS, ReportKey, carry_findings, pair_reports
+from pipeline.crossyear import APPLICANT_COLUMNS, ReportKey, carry_findings, pair_reports
 
 MAX_FACTS = 60
 
