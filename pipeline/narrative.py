@@ -89,7 +89,8 @@ class _Wholes:
             marks: list[int | None] = []
             for j, clause in enumerate(sentence.clauses):
                 self.before.append(last)
-                last = (_main(clause) or [last])[-1]
+                main = _main(clause)
+                last = main[-1] if main else last
                 marks.append(j if _OF_WHICH.match(clause.text) else marks[-1] if marks else None)
             self.of_which.append(marks)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from typer.testing import CliRunner
@@ -39,10 +40,24 @@ def test_bad_inputs_get_one_line_and_the_batch_goes_on(tmp_path):
 
 
 def test_resume_skips_finished_records(tmp_path):
-    sample = str(SAMPLES / SAMPLE_NAMES[2])
-    runner.invoke(app, ["extract", sample, "-o", str(tmp_path)])
-    result = runner.invoke(app, ["extract", sample, "-o", str(tmp_path), "--resume"])
-    assert "already done" in result.output
+    """A finished record is kept byte for byte; a record of other bytes (the input changed) is redone."""
+    source = tmp_path / "in" / SAMPLE_NAMES[2]
+    source.parent.mkdir()
+    source.write_bytes((SAMPLES / SAMPLE_NAMES[2]).read_bytes())
+    out = tmp_path / "out"
+    runner.invoke(app, ["extract", str(source), "-o", str(out)])
+    (target,) = out.glob("*.json")
+    first = target.read_bytes()
+    target.write_bytes(first.replace(b'"template": "2019"', b'"template": "2021"', 1))  # marks the file
+    result = runner.invoke(app, ["extract", str(source), "-o", str(out), "--resume"])
+    assert result.exit_code == 0 and "already done" in result.output
+    assert b'"template": "2021"' in target.read_bytes()  # not rewritten
+    source.write_bytes(source.read_bytes() + b"\n")
+    result = runner.invoke(app, ["extract", str(source), "-o", str(out), "--resume"])
+    assert result.exit_code == 0 and "already done" not in result.output
+    record = Record.model_validate_json(target.read_text(encoding="utf-8"))
+    assert record.source.sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert record.applications is not None and record.applications.template == "2019"
 
 
 def test_schema_command_matches_the_committed_schema():
