@@ -13,6 +13,8 @@ from typing import Annotated, Any
 
 import typer
 
+from pipeline.output import write_atomic
+
 BASELINE = Path(__file__).with_name("baseline.json")
 
 
@@ -23,9 +25,9 @@ def write_reports(run: dict[str, Any], out: Path, stem: str, title: str) -> list
 
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"{stem}.json", out / f"{stem}.md", out / f"{stem}.html"]
-    paths[0].write_text(json.dumps(run, ensure_ascii=False, indent=1), encoding="utf-8")
-    paths[1].write_text(render_markdown(run, title), encoding="utf-8")
-    paths[2].write_text(render_html(run, title), encoding="utf-8")
+    write_atomic(paths[0], json.dumps(run, ensure_ascii=False, indent=1))
+    write_atomic(paths[1], render_markdown(run, title))
+    write_atomic(paths[2], render_html(run, title))
     return paths
 
 
@@ -78,9 +80,9 @@ def _compare(pair: tuple[Path, Path], gold: Path | None, out: Path) -> None:
 
     result = compare(pair[0], pair[1], gold)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "compare.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_atomic(out / "compare.json", json.dumps(result, ensure_ascii=False, indent=1))
     text = render_compare(result)
-    (out / "compare.md").write_text(text, encoding="utf-8")
+    write_atomic(out / "compare.md", text)
     typer.echo(text)
 
 
@@ -89,7 +91,7 @@ def eval_command(
     inputs: Annotated[Path, typer.Option(help="folder of the source reports the gold files name")] = Path("samples"),
     records: Annotated[Path | None, typer.Option(help="score records already extracted (a folder of "
                                                       "<name>.json) instead of running the extractor")] = None,
-    out: Annotated[Path, typer.Option(help="where to write eval.json / eval.md / eval.html")] = Path("eval-out"),
+    out: Annotated[Path, typer.Option("-o", "--out", help="where to write eval.json / eval.md / eval.html")] = Path("eval-out"),
     compare: Annotated[tuple[Path, Path] | None, typer.Option(help="RUN_A RUN_B: two eval JSON files, or two "
                                                                     "record folders (scored when --gold exists)")] = None,
     robust: Annotated[int, typer.Option(help="run the robustness suite on N generated reports instead")] = 0,

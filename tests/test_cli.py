@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 
+import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -70,3 +73,22 @@ def test_schema_command_matches_the_committed_schema():
 def test_eval_without_gold_files_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["eval", "--gold", str(tmp_path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2 and "no gold files" in result.output
+
+
+@pytest.mark.parametrize("umask", [pytest.param(0o022, id="022"), pytest.param(0o077, id="077"),
+                                   pytest.param(0o002, id="002")])
+def test_records_and_eval_files_honour_the_umask(tmp_path, monkeypatch, umask):
+    from pipeline import output
+
+    old = os.umask(umask)
+    output._umask.cache_clear()
+    try:
+        runner.invoke(app, ["extract", str(SAMPLES / SAMPLE_NAMES[2]), "-o", str(tmp_path / "out")])
+        result = runner.invoke(app, ["eval", "--records", str(tmp_path / "out"), "-o", str(tmp_path / "ev")])
+    finally:
+        os.umask(old)
+        output._umask.cache_clear()
+    assert result.exit_code in (0, 1), result.output
+    files = [*(tmp_path / "out").iterdir(), *(tmp_path / "ev").iterdir()]
+    assert {p.name for p in files} >= {SAMPLE_NAMES[2].replace(".txt", ".json"), "eval.json", "eval.md", "eval.html"}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o666 & ~umask}
