@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -91,13 +91,13 @@ def eval_command(
     inputs: Annotated[Path, typer.Option(help="folder of the source reports the gold files name")] = Path("samples"),
     records: Annotated[Path | None, typer.Option(help="score records already extracted (a folder of "
                                                       "<name>.json) instead of running the extractor")] = None,
-    out: Annotated[Path, typer.Option("-o", "--out", help="where to write eval.json / eval.md / eval.html")] = Path("eval-out"),
-    compare: Annotated[tuple[Path, Path] | None, typer.Option(help="RUN_A RUN_B: two eval JSON files, or two "
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="DIR", help="where to write eval.json / eval.md / eval.html")] = Path("eval-out"),
+    compare: Annotated[tuple[Path, Path] | None, typer.Option(metavar="RUN_A RUN_B", help="RUN_A RUN_B: two eval JSON files, or two "
                                                                     "record folders (scored when --gold exists)")] = None,
     robust: Annotated[int, typer.Option(help="run the robustness suite on N generated reports instead")] = 0,
     seed: Annotated[int, typer.Option(help="random seed of the robustness generator")] = 0,
     model: Annotated[str | None, typer.Option(help="LLM model for the extractor (default: NIANBAO_MODEL)")] = None,
-    severity: Annotated[str, typer.Option(help="findings counted: all or error")] = "all",
+    severity: Annotated[Literal["all", "error"], typer.Option(help="findings counted")] = "all",
     check: Annotated[bool, typer.Option(help="fail when a figure drops below evals/baseline.json")] = False,
     baseline: Annotated[Path | None, typer.Option(help="baseline file to check against (implies --check)")] = None,
     min_cell_accuracy: Annotated[float | None, typer.Option(help="fail when cell accuracy is below this")] = None,

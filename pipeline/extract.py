@@ -118,5 +118,5 @@ def _not_extracted(record: Record) -> list[str]:
     unsettled = sorted({c for f in record.findings if f.rule == "tables.ambiguous" for c in f.cells})
     if unsettled:
         out.append(f"{len(unsettled)} table cell(s) the source does not settle stay null "
-                   f"(e.g. {unsettled[0]}); the LLM table fallback needs {NO_LLM}")
+                   f"(e.g. {unsettled[0]}); the LLM table fallback would try them, but there is {NO_LLM}")
     return out

@@ -6,11 +6,14 @@ import hashlib
 import json
 import os
 import stat
+from importlib.metadata import version
 
 import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
+from pipeline.extract import extract_document
+from pipeline.ingest import ingest_bytes
 from schemas import Record
 from tests.conftest import ROOT, SAMPLE_NAMES, SAMPLES
 
@@ -92,3 +95,41 @@ def test_records_and_eval_files_honour_the_umask(tmp_path, monkeypatch, umask):
     files = [*(tmp_path / "out").iterdir(), *(tmp_path / "ev").iterdir()]
     assert {p.name for p in files} >= {SAMPLE_NAMES[2].replace(".txt", ".json"), "eval.json", "eval.md", "eval.html"}
     assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o666 & ~umask}
+
+
+@pytest.mark.parametrize("args", [pytest.param(["-h"], id="top"), pytest.param(["extract", "-h"], id="extract"),
+                                  pytest.param(["eval", "-h"], id="eval"), pytest.param(["schema", "-h"], id="schema")])
+def test_help_shows_value_names_not_python_types(args):
+    result = runner.invoke(app, args, terminal_width=200)
+    assert result.exit_code == 0 and "Usage: " in result.output
+    assert "<" not in result.output.replace("<name>", ""), result.output  # no <list[Path]>, <bool>, <path>
+
+
+def test_extract_help_names_its_values():
+    result = runner.invoke(app, ["extract", "--help"], terminal_width=200)
+    for shown in ("PATH", "-o", "DIR", "json|tools", "--resume"):
+        assert shown in result.output
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"nianbao {version('nianbao')}"
+
+
+@pytest.mark.parametrize("args", [pytest.param(["extract", "x.txt", "--mode", "foo"], id="mode"),
+                                  pytest.param(["eval", "--severity", "warnings"], id="severity")])
+def test_unknown_choices_are_refused(args):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "is not one of" in result.output
+
+
+def test_eval_short_out_option(tmp_path):
+    runner.invoke(app, ["extract", str(SAMPLES / SAMPLE_NAMES[2]), "-o", str(tmp_path / "rec")])
+    result = runner.invoke(app, ["eval", "--records", str(tmp_path / "rec"), "-o", str(tmp_path / "ev")])
+    assert result.exit_code in (0, 1) and (tmp_path / "ev" / "eval.json").is_file(), result.output
+
+
+def test_not_extracted_says_the_fallback_needs_a_model():
+    record = extract_document(ingest_bytes("r.txt", (SAMPLES / SAMPLE_NAMES[0]).read_bytes()))
+    note = next(n for n in record.not_extracted if "fallback" in n)
+    assert "would try them, but there is no LLM configured (pass --model" in note
