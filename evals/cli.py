@@ -33,20 +33,33 @@ def write_reports(run: dict[str, Any], out: Path, stem: str, title: str) -> list
 
 def headline(run: dict[str, Any]) -> dict[str, float | None]:
     o = run["overall"]
-    figures: dict[str, float | None] = {"cell_accuracy": o["cells"]["accuracy"],
+    cells = o["cells"]
+    figures: dict[str, float | None] = {"cell_accuracy": cells["accuracy"],
                                         "meta_accuracy": o["meta"]["all"]["accuracy"]}
     for key in ("facts", "findings", "problems"):
         part = o.get(key) or {}
         figures[f"{key}_precision"], figures[f"{key}_recall"] = part.get("precision"), part.get("recall")
     for kind, part in (o["cells"].get("by_kind") or {}).items():  # levels per damage kind: `cell_accuracy.<kind>`
         figures[f"cell_accuracy.{kind}"] = part.get("accuracy")
+    warnings = (o.get("findings") or {}).get("warnings") or {}
+    figures["warnings_precision"], figures["warnings_recall"] = warnings.get("precision"), warnings.get("recall")
+    figures["blank_as_zero"] = float((cells.get("errors") or {}).get("blank_as_zero", 0))
+    figures["ambiguous_wrong"] = float((cells.get("ambiguous") or {}).get("wrong", 0))
+    figures["failed"] = float(o.get("failed") or 0)
     return figures
 
 
 def check_levels(figures: dict[str, float | None], levels: dict[str, Any], tolerance: float = 0.0) -> list[str]:
-    """Every figure below its committed level (a null level is not checked)."""
+    """Every figure below its committed level (a null level is not checked), and every count in
+    `levels["at_most"]` above its committed maximum."""
     failures = []
     for key, level in levels.items():
+        if key == "at_most":
+            for name, most in (level or {}).items():
+                value = figures.get(name)
+                if value is None or value > most:
+                    failures.append(f"{name} {'n/a' if value is None else f'{value:g}'} is above the committed {most:g}")
+            continue
         if not isinstance(level, int | float) or isinstance(level, bool):
             continue
         value = figures.get(key)
