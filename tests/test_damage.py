@@ -12,26 +12,11 @@ import textwrap
 
 import pytest
 
+from evals.damage import KINDS, damage, one_paragraph, span_bomb
 from pipeline.extract import extract_document
 from pipeline.ingest import ingest_bytes
 from schemas import Record
 from tests.conftest import ROOT, SAMPLE_NAMES, SAMPLES
-
-
-def _damage(text: str, kind: str, rng: random.Random) -> str:
-    if kind == "truncated":
-        return text[: rng.randrange(1, len(text))]
-    if kind == "lines-dropped":
-        return "\n".join(line for line in text.split("\n") if rng.random() > 0.2)
-    if kind == "lines-shuffled":
-        lines = text.split("\n")
-        rng.shuffle(lines)
-        return "\n".join(lines)
-    if kind == "digits-changed":
-        return "".join(rng.choice("0123456789") if c.isdigit() and rng.random() < 0.3 else c for c in text)
-    if kind == "one-line":
-        return text.replace("\n", " ")
-    return "".join(c + (rng.choice("|\t\n 　—/0") if rng.random() < 0.05 else "") for c in text)
 
 
 def _honest(record: Record, text: str, data: bytes) -> None:
@@ -58,12 +43,12 @@ def _cells(record: Record) -> dict[str, object]:
 KEEPS_PAIRS = {"truncated", "one-line", "noise"}
 
 
-@pytest.mark.parametrize("kind", ["truncated", "lines-dropped", "lines-shuffled", "digits-changed", "one-line", "noise"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_damaged_samples_give_an_honest_record(kind):
     rng = random.Random(kind)
     for name in SAMPLE_NAMES:
         source = (SAMPLES / name).read_text(encoding="utf-8")
-        text = _damage(source, kind, rng)
+        text = damage(source, kind, rng)
         data = text.encode("utf-8")
         record = extract_document(ingest_bytes(name, data))
         _honest(record, text, data)
@@ -77,7 +62,7 @@ def test_changed_digits_are_caught_by_the_arithmetic():
     """Re-digited tables: every sample's record reports at least one arithmetic error, never silence."""
     rng = random.Random("digits-changed")
     for name in SAMPLE_NAMES:
-        text = _damage((SAMPLES / name).read_text(encoding="utf-8"), "digits-changed", rng)
+        text = damage((SAMPLES / name).read_text(encoding="utf-8"), "digits-changed", rng)
         record = extract_document(ingest_bytes(name, text.encode("utf-8")))
         assert any(f.severity == "error" and f.rule.startswith("applications.") for f in record.findings), name
 
@@ -134,20 +119,6 @@ def _run_bounded(tmp_path, name: str, data: bytes) -> dict:
     result: dict = json.loads(done.stdout)
     assert result["rss_mb"] < RSS_BOUND_MB, result
     return result
-
-
-def span_bomb(rows: int = 600) -> bytes:
-    """Many cells spanning 100×100: 27 KB of this took 1 GB and 17 s before spans were bounded."""
-    row = "<tr>" + '<td rowspan="100" colspan="100">1</td>' * 3 + "</tr>"
-    return ("<html><body><p>一、总体情况</p><table>" + row * rows + "</table></body></html>").encode()
-
-
-def one_paragraph(mb: float = 19.0) -> bytes:
-    """Sample 004 with its paragraph of shares repeated into one line of `mb` MB (quadratic before)."""
-    lines = (SAMPLES / SAMPLE_NAMES[4]).read_text(encoding="utf-8").split("\n")
-    i = next(k for k, line in enumerate(lines) if "占比51" in line)
-    lines[i] *= int(mb * 1e6 / len(lines[i].encode())) + 1
-    return "\n".join(lines).encode()
 
 
 def test_span_bomb_ends_within_seconds_under_the_memory_bound(tmp_path):
