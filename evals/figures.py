@@ -106,6 +106,16 @@ def layouts() -> list[Row]:
 
 
 def fuzz(n: int) -> list[Row]:
+    records, errors, crashes = fuzz_counts(n)
+    passed, failed, _ = _pytest("tests/test_damage.py")
+    return [("damaged input (truncated, shuffled, re-digited, flattened, noisy, malformed HTML)",
+             "`pytest tests/test_damage.py`; `python -m evals.figures` (seeded fuzz)",
+             f"{passed} checks passed, {failed} failed (each asserts the record or the error the damage must give); "
+             f"fuzz of {n:,} damaged samples: {records:,} records, {errors} clear errors, {crashes} crashes")]
+
+
+def fuzz_counts(n: int) -> tuple[int, int, int]:
+    """Records, clear errors and crashes over `n` seeded damaged samples."""
     from evals.damage import KINDS, damage
     from pipeline.core import NianbaoError
     from pipeline.extract import extract_document
@@ -124,11 +134,7 @@ def fuzz(n: int) -> list[Row]:
             errors += 1
         except Exception:  # noqa: BLE001 - a crash is what is counted
             crashes += 1
-    passed, failed, _ = _pytest("tests/test_damage.py")
-    return [("damaged input (truncated, shuffled, re-digited, flattened, noisy, malformed HTML)",
-             "`pytest tests/test_damage.py`; `python -m evals.figures` (seeded fuzz)",
-             f"{passed} checks passed, {failed} failed (each asserts the record or the error the damage must give); "
-             f"fuzz of {n:,} damaged samples: {records:,} records, {errors} clear errors, {crashes} crashes")]
+    return records, errors, crashes
 
 
 def bombs() -> list[Row]:
