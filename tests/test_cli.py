@@ -11,6 +11,7 @@ from importlib.metadata import version
 import pytest
 from typer.testing import CliRunner
 
+from evals.damage import span_bomb
 from pipeline.cli import app
 from pipeline.extract import extract_document
 from pipeline.ingest import ingest_bytes
@@ -133,3 +134,21 @@ def test_not_extracted_says_the_fallback_needs_a_model():
     record = extract_document(ingest_bytes("r.txt", (SAMPLES / SAMPLE_NAMES[0]).read_bytes()))
     note = next(n for n in record.not_extracted if "fallback" in n)
     assert "would try them, but there is no LLM configured (pass --model" in note
+
+
+def test_a_batch_of_unusual_encodings_and_a_span_bomb_gives_every_record(tmp_path):
+    text = (SAMPLES / SAMPLE_NAMES[2]).read_text(encoding="utf-8")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "utf16.txt").write_bytes(text.encode("utf-16"))
+    (inputs / "mac.txt").write_bytes(text.replace("\n", "\r").encode("utf-8"))
+    (inputs / "big5.txt").write_bytes("一、總體情況\n本機關本年度共收到政府資訊公開申請８件，均已按時答覆。\n".encode("big5") * 3)
+    (inputs / "bomb.html").write_bytes(span_bomb(200))
+    result = runner.invoke(app, ["extract", str(inputs), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    records = {p.stem: Record.model_validate_json(p.read_text(encoding="utf-8")) for p in (tmp_path / "out").glob("*.json")}
+    assert set(records) == {"utf16", "mac", "big5", "bomb"}
+    for name in ("utf16", "mac"):
+        assert [s.key for s in records[name].sections] == [s.key for s in records["utf16"].sections]
+        assert records[name].applications is not None and len(records[name].sections) == 6
+    assert "ERROR" not in result.output  # Big5 decoded (its traditional headings are not the form's: no sections)
