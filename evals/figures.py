@@ -210,11 +210,12 @@ def main(argv: list[str] | None = None) -> None:
         seeds, lambda: robust(30 if args.quick else 300), layouts, lambda: fuzz(60 if args.quick else 1500),
         bombs, lambda: throughput(2 if args.quick else 20), tokens]
     rows: list[Row] = []
-    started = time.perf_counter()
+    started, load = time.perf_counter(), os.getloadavg()[0]
     for step in steps:
         rows += step()
     lines = ["| what | command | figure |", "| --- | --- | --- |"] + [f"| {w} | {c} | {f} |" for w, c, f in rows]
-    machine = f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
+    machine = (f"{os.cpu_count()} cores, load average {load:.1f} at the start and {os.getloadavg()[0]:.1f} at the "
+               f"end, Python {sys.version.split()[0]}")
     lines += ["", f"Measured by `python -m evals.figures` on {time.strftime('%d %b %Y')} ({machine}), "
               f"{time.perf_counter() - started:.0f} s in all."]
     text = "\n".join(lines) + "\n"
