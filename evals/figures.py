@@ -111,7 +111,7 @@ def fuzz(n: int) -> list[Row]:
     return [("damaged input (truncated, shuffled, re-digited, flattened, noisy, malformed HTML)",
              "`pytest tests/test_damage.py`; `python -m evals.figures` (seeded fuzz)",
              f"{passed} checks passed, {failed} failed (each asserts the record or the error the damage must give); "
-             f"fuzz of {n:,} damaged samples: {records:,} records, {errors} clear errors, {crashes} crashes")]
+             f"fuzz of {n:,} damaged samples: {records:,} records, {errors} clear error(s), {crashes} crashes")]
 
 
 def fuzz_counts(n: int) -> tuple[int, int, int]:
