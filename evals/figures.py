@@ -34,7 +34,7 @@ Row = tuple[str, str, str]  # what, command, figure
 
 
 def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{100 * x:.0f}%" if x in (0, 1) else f"{100 * x:.1f}%"
+    return "n/a" if x is None else f"{100 * x:.0f}%" if x in (0, 1) else f"{100 * x:.2f}%"
 
 
 def _child(cmd: list[str], **kw: Any) -> tuple[subprocess.CompletedProcess[str], float, float, int]:
@@ -78,10 +78,12 @@ def robust(n: int) -> list[Row]:
     o = run_robust(n, seed=0)["overall"]
     wall, cpu = time.perf_counter() - t, time.process_time() - c
     cells, meta = o["cells"], o["meta"]["all"]
-    kinds = len(cells.get("by_kind") or {})
-    return [(f"robustness suite, {n} generated reports in {kinds} damage kinds", f"`nianbao eval --robust {n}`",
+    kinds = cells.get("by_kind") or {}
+    below = [f"`{k}` {_pct(v['accuracy'])}" for k, v in sorted(kinds.items()) if v["accuracy"] != 1]
+    return [(f"robustness suite, {n} generated reports in {len(kinds)} damage kinds", f"`nianbao eval --robust {n}`",
              f"cells {_pct(cells['accuracy'])} ({cells['ok']:,}/{cells['n']:,}; cells whose information the damage "
-             f"destroys are scored as `ambiguous`: null is right), meta {meta['ok']}/{meta['n']}; "
+             f"destroys are scored as `ambiguous`: null is right), 100% in every kind but {', '.join(below) or 'none'}; "
+             f"meta {meta['ok']}/{meta['n']}; "
              f"{wall:.1f} s wall, {cpu:.1f} s CPU for generation, extraction and scoring")]
 
 
