@@ -87,6 +87,25 @@ def robust(n: int) -> list[Row]:
              f"{wall:.1f} s wall, {cpu:.1f} s CPU for generation, extraction and scoring")]
 
 
+def real() -> list[Row]:
+    from evals.report_md import instances
+    from evals.run import evaluate
+
+    folder = ROOT / "evals" / "real"
+    run = evaluate(folder, folder, None)[0]
+    parts = []
+    for r in run["reports"]:
+        cells, meta = r["summary"]["cells"], r["summary"]["meta"]["all"]
+        amb = cells["ambiguous"]
+        parts.append(f"`{r['name']}` ({r.get('kind')}): {cells['ok']}/{cells['n']} cells"
+                     + (f" ({amb['n']} `ambiguous`, {amb['wrong']} guessed)" if amb["n"] else "")
+                     + f", meta {meta['ok']}/{meta['n']}")
+    return [("real published reports with hand-made gold (`evals/real/`), by kind of input",
+             "`nianbao eval --gold evals/real --inputs evals/real` (CI: `pytest tests/test_real_reports.py`)",
+             "; ".join(parts) + f"; error findings {instances(run['overall']['findings'], 'errors')}. These are "
+             "development cases: the figure that matters is measured on other real reports, kept private")]
+
+
 def _pytest(path: str) -> tuple[int, int, float]:
     done, wall, _, _ = _child([sys.executable, "-m", "pytest", "-o", "addopts=", "-q", "-p", "no:cacheprovider", path])
     passed = int((re.search(r"(\d+) passed", done.stdout) or [0, 0])[1])
@@ -209,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHONHASHSEED", "0")
     steps: list[Callable[[], list[Row]]] = [
-        seeds, lambda: robust(30 if args.quick else 300), layouts, lambda: fuzz(60 if args.quick else 1500),
+        seeds, lambda: robust(30 if args.quick else 300), real, layouts, lambda: fuzz(60 if args.quick else 1500),
         bombs, lambda: throughput(2 if args.quick else 20), tokens]
     rows: list[Row] = []
     started, load = time.perf_counter(), os.getloadavg()[0]
