@@ -82,8 +82,9 @@ def robust(n: int) -> list[Row]:
     below = [f"`{k}` {_pct(v['accuracy'])}" for k, v in sorted(kinds.items()) if v["accuracy"] != 1]
     return [(f"robustness suite, {n} generated reports in {len(kinds)} damage kinds", f"`nianbao eval --robust {n}`",
              f"cells {_pct(cells['accuracy'])} ({cells['ok']:,}/{cells['n']:,}; cells whose information the damage "
-             f"destroys are scored as `ambiguous`: null is right), 100% in every kind but {', '.join(below) or 'none'}; "
-             f"meta {meta['ok']}/{meta['n']}; "
+             f"destroys are scored as `ambiguous`: null is right), "
+             + (f"100% in every kind but {', '.join(below)}; " if below else "100% in every kind; ")
+             + f"meta {meta['ok']}/{meta['n']}; "
              f"{wall:.1f} s wall, {cpu:.1f} s CPU for generation, extraction and scoring")]
 
 
