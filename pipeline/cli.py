@@ -131,7 +131,8 @@ def extract_cmd(
 
 def _bounded(name: str, help_text: str) -> typer.models.OptionInfo:
     low, high = LIMITS[name]
-    return typer.Option(min=low, max=high, help=help_text)  # type: ignore[no-any-return]
+    metavar = "SECONDS" if name.endswith("_s") else "N"
+    return typer.Option(min=low, max=high, metavar=metavar, help=help_text)  # type: ignore[no-any-return]
 
 
 def _extract_all(paths: list[Path], out: Path, config: Config, resume: bool) -> None:
