@@ -85,18 +85,25 @@ def pr_figures(reports: list[Report], key: str) -> dict[str, Any] | None:
 
 
 def findings_figures(reports: list[Report]) -> dict[str, Any] | None:
+    """Finding instances: errors (the headline precision and recall) and warnings apart."""
     scored = [r["findings"] for r in reports if r.get("findings") is not None]
     if not scored:
         return None
-    tp, fp, fn = (sum(len(s[k]) for s in scored) for k in ("tp", "fp", "fn"))
+    out: dict[str, Any] = {"reports": len(scored)}
+    for part in ("errors", "warnings"):
+        if not any(part in s for s in scored):
+            continue
+        tp, fp, fn = (sum((s.get(part) or {}).get(k, 0) for s in scored) for k in ("tp", "fp", "fn"))
+        out[part] = {"tp": tp, "fp": fp, "fn": fn, "precision": ratio(tp, tp + fp), "recall": ratio(tp, tp + fn)}
+    errors = out.get("errors") or {}
+    out.update({k: errors.get(k) for k in ("tp", "fp", "fn", "precision", "recall")})
     by_rule: dict[str, Counter[str]] = defaultdict(Counter)
     for s in scored:
         for k in ("tp", "fp", "fn"):
-            for rule in s[k]:
-                by_rule[rule][k] += 1
-    return {"reports": len(scored), "tp": tp, "fp": fp, "fn": fn,
-            "precision": ratio(tp, tp + fp), "recall": ratio(tp, tp + fn),
-            "by_rule": {rule: dict(c) for rule, c in sorted(by_rule.items())}}
+            for instance in s[k]:
+                by_rule[" ".join(instance.split(" ")[:2])][k] += 1  # "error applications.row_total"
+    out["by_rule"] = {rule: dict(c) for rule, c in sorted(by_rule.items())}
+    return out
 
 
 def cost_figures(reports: list[Report]) -> dict[str, Any]:

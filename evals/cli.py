@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
+
+from pipeline.output import write_text
 
 BASELINE = Path(__file__).with_name("baseline.json")
 
@@ -23,28 +25,41 @@ def write_reports(run: dict[str, Any], out: Path, stem: str, title: str) -> list
 
     out.mkdir(parents=True, exist_ok=True)
     paths = [out / f"{stem}.json", out / f"{stem}.md", out / f"{stem}.html"]
-    paths[0].write_text(json.dumps(run, ensure_ascii=False, indent=1), encoding="utf-8")
-    paths[1].write_text(render_markdown(run, title), encoding="utf-8")
-    paths[2].write_text(render_html(run, title), encoding="utf-8")
+    write_text(paths[0], json.dumps(run, ensure_ascii=False, indent=1))
+    write_text(paths[1], render_markdown(run, title))
+    write_text(paths[2], render_html(run, title))
     return paths
 
 
 def headline(run: dict[str, Any]) -> dict[str, float | None]:
     o = run["overall"]
-    figures: dict[str, float | None] = {"cell_accuracy": o["cells"]["accuracy"],
+    cells = o["cells"]
+    figures: dict[str, float | None] = {"cell_accuracy": cells["accuracy"],
                                         "meta_accuracy": o["meta"]["all"]["accuracy"]}
     for key in ("facts", "findings", "problems"):
         part = o.get(key) or {}
         figures[f"{key}_precision"], figures[f"{key}_recall"] = part.get("precision"), part.get("recall")
     for kind, part in (o["cells"].get("by_kind") or {}).items():  # levels per damage kind: `cell_accuracy.<kind>`
         figures[f"cell_accuracy.{kind}"] = part.get("accuracy")
+    warnings = (o.get("findings") or {}).get("warnings") or {}
+    figures["warnings_precision"], figures["warnings_recall"] = warnings.get("precision"), warnings.get("recall")
+    figures["blank_as_zero"] = float((cells.get("errors") or {}).get("blank_as_zero", 0))
+    figures["ambiguous_wrong"] = float((cells.get("ambiguous") or {}).get("wrong", 0))
+    figures["failed"] = float(o.get("failed") or 0)
     return figures
 
 
 def check_levels(figures: dict[str, float | None], levels: dict[str, Any], tolerance: float = 0.0) -> list[str]:
-    """Every figure below its committed level (a null level is not checked)."""
+    """Every figure below its committed level (a null level is not checked), and every count in
+    `levels["at_most"]` above its committed maximum."""
     failures = []
     for key, level in levels.items():
+        if key == "at_most":
+            for name, most in (level or {}).items():
+                value = figures.get(name)
+                if value is None or value > most:
+                    failures.append(f"{name} {'n/a' if value is None else f'{value:g}'} is above the committed {most:g}")
+            continue
         if not isinstance(level, int | float) or isinstance(level, bool):
             continue
         value = figures.get(key)
@@ -78,9 +93,9 @@ def _compare(pair: tuple[Path, Path], gold: Path | None, out: Path) -> None:
 
     result = compare(pair[0], pair[1], gold)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "compare.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_text(out / "compare.json", json.dumps(result, ensure_ascii=False, indent=1))
     text = render_compare(result)
-    (out / "compare.md").write_text(text, encoding="utf-8")
+    write_text(out / "compare.md", text)
     typer.echo(text)
 
 
@@ -89,13 +104,13 @@ def eval_command(
     inputs: Annotated[Path, typer.Option(help="folder of the source reports the gold files name")] = Path("samples"),
     records: Annotated[Path | None, typer.Option(help="score records already extracted (a folder of "
                                                       "<name>.json) instead of running the extractor")] = None,
-    out: Annotated[Path, typer.Option(help="where to write eval.json / eval.md / eval.html")] = Path("eval-out"),
-    compare: Annotated[tuple[Path, Path] | None, typer.Option(help="RUN_A RUN_B: two eval JSON files, or two "
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="DIR", help="where to write eval.json / eval.md / eval.html")] = Path("eval-out"),
+    compare: Annotated[tuple[Path, Path] | None, typer.Option(metavar="RUN_A RUN_B", help="RUN_A RUN_B: two eval JSON files, or two "
                                                                     "record folders (scored when --gold exists)")] = None,
     robust: Annotated[int, typer.Option(help="run the robustness suite on N generated reports instead")] = 0,
     seed: Annotated[int, typer.Option(help="random seed of the robustness generator")] = 0,
     model: Annotated[str | None, typer.Option(help="LLM model for the extractor (default: NIANBAO_MODEL)")] = None,
-    severity: Annotated[str, typer.Option(help="findings counted: all or error")] = "all",
+    severity: Annotated[Literal["all", "error"], typer.Option(help="findings counted")] = "all",
     check: Annotated[bool, typer.Option(help="fail when a figure drops below evals/baseline.json")] = False,
     baseline: Annotated[Path | None, typer.Option(help="baseline file to check against (implies --check)")] = None,
     min_cell_accuracy: Annotated[float | None, typer.Option(help="fail when cell accuracy is below this")] = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from evals.cells import GOLD_CLASSES, PRED_CLASSES
-from evals.report_md import cost_line, frac, pct, pr
+from evals.report_md import cost_line, frac, instances, pct, pr
 from evals.spec import TABLES
 from pipeline.review.pages import asset, render
 
@@ -43,7 +43,8 @@ def render_html(run: dict[str, Any], title: str = "nianbao evaluation") -> str:
     llm = info.get("llm") or {}
     kinds = list(cells["by_kind"])
     cards = [("cells", pct(cells["accuracy"])), ("meta", pct(o["meta"]["all"]["accuracy"])),
-             ("facts", pr(o["facts"])), ("findings", pr(o["findings"])), ("problems", pr(o["problems"])),
+             ("facts", pr(o["facts"])), ("findings: errors", instances(o["findings"], "errors")),
+             ("findings: warnings", instances(o["findings"], "warnings")), ("problems", pr(o["problems"])),
              ("reports", f"{o['reports']} ({o['failed']} failed)")]
     reports = [[r["name"], r.get("kind"), r.get("template"), _cell(r["summary"]["cells"]),
                 _cell(r["summary"]["meta"]["all"]),

@@ -25,6 +25,15 @@ def pr(part: dict[str, Any] | None) -> str:
     return f"P {pct(part.get('precision'))} · R {pct(part.get('recall'))}"
 
 
+def instances(part: dict[str, Any] | None, severity: str) -> str:
+    """`P 100% · R 80% (4 of 5 expected, 0 unexpected)` for the error or warning finding instances."""
+    counts = (part or {}).get(severity)
+    if not counts:
+        return "not scored"
+    return (f"P {pct(counts['precision'])} · R {pct(counts['recall'])} ({counts['tp']} of {counts['tp'] + counts['fn']} "
+            f"expected, {counts['fp']} unexpected)")
+
+
 def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     return lines + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
@@ -41,7 +50,8 @@ def overall_lines(o: dict[str, Any]) -> list[str]:
     cells, meta = o["cells"], o["meta"]
     rows = [["cells", frac(cells)], ["meta (agency, year, template)", frac(meta["all"])]]
     rows += [[f"meta · {f}", frac(meta[f])] for f in ("agency", "year", "template")]
-    rows += [["facts", pr(o["facts"])], ["findings", pr(o["findings"])], ["problems", pr(o["problems"])],
+    rows += [["facts", pr(o["facts"])], ["findings: errors (instances)", instances(o["findings"], "errors")],
+             ["findings: warnings (instances)", instances(o["findings"], "warnings")], ["problems", pr(o["problems"])],
              ["ambiguous cells (null / true / wrong)",
               "{n}: {null} / {true_value} / {wrong}".format(**cells["ambiguous"])],
              ["reports (failed)", f"{o['reports']} ({o['failed']})"], ["cost", cost_line(o["cost"])]]

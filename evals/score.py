@@ -8,7 +8,8 @@ is scored: a missing `facts` key means facts are not scored for that report (Non
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -110,17 +111,73 @@ def score_facts(gold: list[Mapping[str, Any]], pred: list[Mapping[str, Any]]) ->
 
 
 # ---- findings --------------------------------------------------------------------------------------
+SEVERITIES = ("error", "warning")
+
+
+def expected_instances(expected: list[Any]) -> list[dict[str, Any]]:
+    """Gold `expected_findings` as instances. A string is a rule name (an error, any cells); an object
+    is `{"rule", "cells" (optional: these cells must be among the finding's), "severity" (default error)}`."""
+    out = []
+    for item in expected:
+        if isinstance(item, str):
+            item = {"rule": item}
+        cells = item.get("cells")
+        out.append({"rule": item["rule"], "cells": sorted(cells) if cells is not None else None,
+                    "severity": item.get("severity", "error")})
+    return out
+
+
 def predicted_rules(findings: list[Mapping[str, Any]], severity: str = "all") -> set[str]:
     """SPEC rule names the record reports; pipeline-internal rules do not count."""
-    return {f["rule"] for f in findings
-            if f.get("rule") in SPEC_RULES and (severity == "all" or f.get("severity") == severity)}
+    return {f["rule"] for f in _spec_findings(findings, severity)}
 
 
-def score_findings(expected: list[str], findings: list[Mapping[str, Any]], severity: str = "all") -> dict[str, Any]:
-    want = set(expected)
-    got = predicted_rules(findings, severity)
-    return {"expected": sorted(want), "predicted": sorted(got), "tp": sorted(want & got),
-            "fp": sorted(got - want), "fn": sorted(want - got)}
+def _spec_findings(findings: list[Mapping[str, Any]], severity: str) -> list[Mapping[str, Any]]:
+    return [f for f in findings
+            if f.get("rule") in SPEC_RULES and (severity == "all" or f.get("severity") == severity)]
+
+
+def _instance_id(f: Mapping[str, Any], seen: Counter[str]) -> str:
+    base = f"{f.get('severity', 'error')} {f['rule']}" + (f" [{', '.join(sorted(f['cells']))}]" if f.get("cells") else "")
+    seen[base] += 1
+    return base if seen[base] == 1 else f"{base} #{seen[base]}"
+
+
+def _matches(gold: Mapping[str, Any], pred: Mapping[str, Any]) -> bool:
+    return (gold["rule"] == pred["rule"] and gold["severity"] == pred.get("severity")
+            and (gold["cells"] is None or set(gold["cells"]) <= set(pred.get("cells") or [])))
+
+
+def score_findings(expected: list[Any], findings: list[Mapping[str, Any]], severity: str = "all") -> dict[str, Any]:
+    """Findings as instances (rule + cells), errors and warnings apart, matched one to one: a gold
+    instance naming cells first, then those naming only a rule. `severity="error"` leaves warnings unscored."""
+    severities = SEVERITIES if severity == "all" else (severity,)
+    gold = [g for g in expected_instances(expected) if g["severity"] in severities]
+    pred = [{**f, "severity": f.get("severity", "error")} for f in _spec_findings(findings, "all")]
+    pred = [f for f in pred if f["severity"] in severities]
+    gold_ids, pred_ids = _ids(gold), _ids(pred)
+    used: set[int] = set()
+    tp, fn = [], []
+    for i in sorted(range(len(gold)), key=lambda i: gold[i]["cells"] is None):
+        j = next((j for j, p in enumerate(pred) if j not in used and _matches(gold[i], p)), None)
+        if j is None:
+            fn.append(i)
+        else:
+            used.add(j)
+            tp.append(i)
+    out: dict[str, Any] = {"expected": gold_ids, "predicted": pred_ids, "tp": sorted(gold_ids[i] for i in tp),
+                           "fp": [pred_ids[j] for j in range(len(pred)) if j not in used],
+                           "fn": sorted(gold_ids[i] for i in fn)}
+    for sev in severities:
+        out[f"{sev}s"] = {"tp": sum(1 for i in tp if gold[i]["severity"] == sev),
+                          "fn": sum(1 for i in fn if gold[i]["severity"] == sev),
+                          "fp": sum(1 for j, p in enumerate(pred) if j not in used and p.get("severity") == sev)}
+    return out
+
+
+def _ids(items: Sequence[Mapping[str, Any]]) -> list[str]:
+    seen: Counter[str] = Counter()
+    return [_instance_id(f, seen) for f in items]
 
 
 # ---- problems --------------------------------------------------------------------------------------

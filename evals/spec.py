@@ -17,6 +17,7 @@ SPEC_RULES: frozenset[str] = frozenset({
     "narrative.percent",
     "narrative.parts_sum",
     "cross_year.carry",
+    "cross_year.in_force",
     "grounding",
 })
 

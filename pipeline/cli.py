@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
+from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from pipeline.config import LIMITS, Config
 from pipeline.core import BatchError, ConfigError, NianbaoError
@@ -18,18 +22,77 @@ from schemas import Record
 if TYPE_CHECKING:
     from pipeline.batch import Options
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+
+class _Named:
+    """Help that shows value names (PATH, DIR, N, json|tools) where typer would print Python types
+    (`<list[Path]>`, `<bool>`)."""
+
+    params: list[Any]
+
+    def _name_params(self) -> None:
+        for param in self.params:
+            _name_values(param)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            _name_values(option)
+        return option
+
+
+class _Command(_Named, TyperCommand):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._name_params()
+
+
+class _Group(_Named, TyperGroup):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._name_params()
+
+
+def _name_values(param: Any) -> None:
+    if hasattr(param, "display_type_rich") and not isinstance(param.display_type_rich, functools.partial):
+        param.display_type_rich = functools.partial(_value_name, param, param.display_type_rich)
+
+
+def _value_name(param: Any, typed: Callable[[Any], str | None], ctx: Any) -> str:
+    if getattr(param, "is_flag", False):
+        return ""
+    if param.metavar is not None:
+        return param.metavar
+    name = (typed(ctx) or "").replace("<", "").replace(">", "")
+    return name if "|" in name else name.upper()
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]},
+                  cls=_Group,
                   help="Extract 政府信息公开工作年度报告 into checked JSON records.")
 
 
-@app.command("extract")
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"nianbao {version('nianbao')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Print the version and exit")] = False,
+) -> None:
+    """Extract 政府信息公开工作年度报告 into checked JSON records."""
+
+
+@app.command("extract", cls=_Command)
 def extract_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Report files or folders of them (searched recursively)",
                                                 metavar="PATH...")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder: records, records.jsonl, dataset/")] = Path("out"),
-    model: Annotated[Optional[str], typer.Option(help="LLM model name; omit to run without an LLM")] = None,  # noqa: UP045
-    base_url: Annotated[Optional[str], typer.Option(help="OpenAI-compatible endpoint (default $OPENAI_BASE_URL)")] = None,  # noqa: UP045
-    mode: Annotated[str, typer.Option(help="instructor mode: json or tools")] = "json",
+    out: Annotated[Path, typer.Option("-o", "--out", metavar="DIR", help="Output folder: records, records.jsonl, dataset/")] = Path("out"),
+    model: Annotated[Optional[str], typer.Option(metavar="NAME", help="LLM model name; omit to run without an LLM")] = None,  # noqa: UP045
+    base_url: Annotated[Optional[str], typer.Option(metavar="URL", help="OpenAI-compatible endpoint (default $OPENAI_BASE_URL)")] = None,  # noqa: UP045
+    mode: Annotated[Literal["json", "tools"], typer.Option(help="instructor mode")] = "json",
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the LLM cache")] = False,
     no_llm: Annotated[bool, typer.Option("--no-llm", help="Run without the LLM even if NIANBAO_MODEL is set")] = False,
     concurrency: Annotated[int, _bounded("concurrency", "Parallel LLM requests")] = 4,
@@ -53,7 +116,7 @@ def extract_cmd(
     dataset: Annotated[bool, typer.Option(help="Write records.jsonl and the dataset (Parquet, DuckDB)")] = True,
     csv: Annotated[bool, typer.Option("--csv", help="Also write the dataset tables as CSV")] = False,
 ) -> None:
-    """Extract each report into OUT/<relative path>.json, then cross-year checks and the dataset."""
+    """Extract each report into OUT/ (a record per input, named by its path under the folder given), then cross-year checks and the dataset."""
     from pipeline.batch import Options
 
     if engine not in ("local", "dask"):
@@ -87,7 +150,8 @@ def extract_cmd(
 
 def _bounded(name: str, help_text: str) -> typer.models.OptionInfo:
     low, high = LIMITS[name]
-    return typer.Option(min=low, max=high, help=help_text)  # type: ignore[no-any-return]
+    metavar = "SECONDS" if name.endswith("_s") else "N"
+    return typer.Option(min=low, max=high, metavar=metavar, help=help_text)  # type: ignore[no-any-return]
 
 
 def _extract_all(paths: list[Path], out: Path, config: Config, options: Options) -> None:
@@ -109,7 +173,7 @@ def _extract_all(paths: list[Path], out: Path, config: Config, options: Options)
         raise typer.Exit(code=1)
 
 
-@app.command("schema")
+@app.command("schema", cls=_Command)
 def schema_cmd() -> None:
     """Print the JSON Schema of the output record."""
     typer.echo(json.dumps(Record.model_json_schema(), ensure_ascii=False, indent=2))
@@ -140,7 +204,7 @@ def _register_eval() -> None:
         from evals.cli import eval_command
     except ImportError:  # pragma: no cover - evals not installed
         return
-    app.command("eval")(eval_command)
+    app.command("eval", cls=_Command)(eval_command)
 
 
 _register_eval()

@@ -88,9 +88,14 @@ _ONE_TO_ONE.update({ord(c): "|" for c in "│┃║┌┐└┘├┤┬┴┼�
 NORMALISE = str.maketrans(_ONE_TO_ONE)
 
 
+_TO_NORMALISE = {chr(k): v for k, v in NORMALISE.items()}
+_NORMALISED = re.compile("[" + re.escape("".join(_TO_NORMALISE)) + "]")
+
+
 def normalise(text: str) -> str:
-    """1:1 character normalisation: the result has the same length, so offsets carry over."""
-    return text.translate(NORMALISE)
+    """1:1 character normalisation: the result has the same length, so offsets carry over.
+    (A regex over the few characters that change: several times faster than `str.translate` on CJK text.)"""
+    return _NORMALISED.sub(lambda m: _TO_NORMALISE[m.group()], text)
 
 
 _SPACES = re.compile(r"\s+")

@@ -94,7 +94,7 @@ def _section(doc: Document, s: Section) -> SectionOut:
 def _prose(record: Record, doc: Document, sections: list[Section]) -> Record:
     """The offline baseline for prose: rule-based facts, problems and narrative claims."""
     try:
-        from pipeline.facts import find_facts, find_problems
+        from pipeline.facts import PROSE_LIMIT, find_facts, find_problems, prose_cut
         from pipeline.narrative import find_claims
         from pipeline.narrative_rules import check_claims
     except ImportError:  # pragma: no cover - during development only
@@ -102,6 +102,12 @@ def _prose(record: Record, doc: Document, sections: list[Section]) -> Record:
     record.facts = find_facts(doc, sections)
     record.problems = find_problems(doc, sections)
     record.findings += check_claims(find_claims(doc, sections, record), record)
+    if (cut := prose_cut(doc, sections)) is not None:
+        start, _ = doc.to_source(cut, cut)
+        record.findings.append(Finding(
+            rule="prose.limit", severity="warning",
+            message=f"prose.limit: the prose finders read the first {PROSE_LIMIT:,} characters of prose; "
+                    f"facts and claims after source offset {start} were not looked for"))
     return record
 
 
@@ -112,5 +118,5 @@ def _not_extracted(record: Record) -> list[str]:
     unsettled = sorted({c for f in record.findings if f.rule == "tables.ambiguous" for c in f.cells})
     if unsettled:
         out.append(f"{len(unsettled)} table cell(s) the source does not settle stay null "
-                   f"(e.g. {unsettled[0]}); the LLM table fallback needs {NO_LLM}")
+                   f"(e.g. {unsettled[0]}); the LLM table fallback would try them, but there is {NO_LLM}")
     return out

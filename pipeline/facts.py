@@ -19,6 +19,11 @@ from pipeline.core import Document, Section
 from schemas.record import Fact, SectionKey
 
 TABLE_SECTIONS = frozenset({"active_disclosure", "applications", "review_litigation"})
+# Bounds that keep the finders linear and the record small (a real 年报 has under 10,000 characters of
+# prose and no sentence over 300): prose past the first PROSE_LIMIT characters is not read (the record
+# says so in a `prose.limit` warning), and a longer "sentence" than MAX_SENTENCE is not prose.
+PROSE_LIMIT = 100_000
+MAX_SENTENCE = 2_000
 
 _UNITS = ("个工作日", "个百分点", "个月", "人次", "场次", "批次", "户次", "件次", "条次", "小时", "分钟",
           "%", "条", "件", "篇", "次", "个", "项", "类", "家", "份", "人", "场", "批", "页", "名", "位",
@@ -102,12 +107,25 @@ def prose(doc: Document, sections: list[Section]) -> list[Sentence]:
         return doc.memo[key]  # type: ignore[no-any-return]
     out: list[Sentence] = []
     doc.memo[key] = out
+    budget = PROSE_LIMIT
     for section in sections:
         for m in re.finditer(r"[^\n]+", doc.view[section.body_start:section.end]):
             start = section.body_start + m.start()
             if _is_prose(m.group(), section.key):
-                out.extend(_sentences(doc, section.key, start, start + len(m.group())))
+                end = start + min(len(m.group()), budget)
+                out.extend(_sentences(doc, section.key, start, end))
+                budget -= end - start
+                if budget <= 0:
+                    doc.memo["prose_cut"] = end
+                    return out
     return out
+
+
+def prose_cut(doc: Document, sections: list[Section]) -> int | None:
+    """The view offset where the finders stopped reading prose (`PROSE_LIMIT`), or None."""
+    prose(doc, sections)
+    cut = doc.memo.get("prose_cut")
+    return cut if isinstance(cut, int) else None
 
 
 def _is_prose(line: str, key: str) -> bool:
@@ -136,7 +154,8 @@ def _sentences(doc: Document, key: str, start: int, end: int) -> list[Sentence]:
             cs = i + 1
             if not ch or ch in _SENTENCE_END:
                 depth = 0
-                clauses = [c for c in (_clause(doc, a, b, sep) for a, b, sep in spans) if c.text]
+                too_long = i - spans[0][0] > MAX_SENTENCE
+                clauses = [] if too_long else [c for c in (_clause(doc, a, b, sep) for a, b, sep in spans) if c.text]
                 if clauses:
                     sentences.append(Sentence(key, start, clauses[0].start, clauses[-1].end, clauses))
                     earlier: list[Quantity] = []
@@ -271,7 +290,8 @@ def find_problems(doc: Document, sections: list[Section]) -> list[str]:
     section = next((s for s in sections if s.key == "problems"), None)
     if section is None or _NONE.fullmatch(doc.view[section.body_start:section.end]):
         return []
-    items = _enumerated(doc.view, section.body_start, section.end) or _unnumbered(doc.view, section)
+    end = min(section.end, section.body_start + PROSE_LIMIT)
+    items = _enumerated(doc.view, section.body_start, end) or _unnumbered(doc.view, section.body_start, end)
     return [text for text in (_words(doc, s, e).strip() for s, e in items) if text]
 
 
@@ -309,9 +329,8 @@ def _items(view: str, pattern: re.Pattern[str], pos: int, hi: int) -> list[tuple
     return [i for i in items if i[1] > i[0]]
 
 
-def _unnumbered(view: str, section: Section) -> list[tuple[int, int]]:
+def _unnumbered(view: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """One problem per sentence or line, after an introductory `…不足:` and before the measures."""
-    lo, hi = section.body_start, section.end
     stop = _STOP.search(view, lo, hi)
     hi = stop.start() if stop else hi
     colon = view.rfind(":", lo, hi)

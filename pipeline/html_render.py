@@ -17,6 +17,8 @@ _BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol"
 _SKIP = {"script", "style", "noscript", "template"}
 _PARAGRAPH = {"p", "div", "li"}
 _WS = re.compile(r"\s+")
+_AREA_FLOOR = 10_000  # grid positions any table may have, whatever its cell count
+_AREA_PER_CELL = 16  # above the floor: positions per cell that exists (the national forms use under 2)
 
 Chars = list[tuple[str, int]]  # (character, source offset)
 
@@ -174,7 +176,7 @@ class _Renderer(_Tolerant):
     def handle_charref(self, name: str) -> None:
         try:
             ch = chr(int(name[1:], 16)) if name.lower().startswith("x") else chr(int(name))
-        except ValueError:
+        except (ValueError, OverflowError):  # not a number, or past the last code point
             ch = " "
         self._text(ch, self._offset())
 
@@ -215,20 +217,39 @@ def _strip(chars: Chars) -> Chars:
 
 
 def _expand(rows: list[list[_Cell]]) -> list[list[tuple[_Cell | None, bool]]]:
-    """Place cells on a grid honouring rowspan/colspan; copies are (cell, True)."""
+    """Place cells on a grid honouring rowspan/colspan; copies are (cell, True).
+
+    The grid is bounded by the cells that exist: a rowspan ends at the table's last row, and a
+    table whose spans would make a grid of more than `_AREA_PER_CELL` positions per cell (and over
+    `_AREA_FLOOR`) is laid out with its spans ignored, so cost stays linear in the input.
+    """
+    n_cells = sum(len(row) for row in rows)
+    budget = max(_AREA_FLOOR, _AREA_PER_CELL * n_cells)
+    grid = _place(rows, budget)
+    if grid is None:
+        return [[(cell, False) for cell in row] for row in rows]
+    width = max((c for (_, c) in grid), default=-1) + 1
+    if width * len(rows) > budget:
+        return [[(cell, False) for cell in row] for row in rows]
+    return [[grid.get((r, c), (None, False)) for c in range(width)] for r in range(len(rows))]
+
+
+def _place(rows: list[list[_Cell]], budget: int) -> dict[tuple[int, int], tuple[_Cell, bool]] | None:
+    """The positions every cell covers, or None once they pass `budget`."""
     grid: dict[tuple[int, int], tuple[_Cell, bool]] = {}
     for r, row in enumerate(rows):
         c = 0
         for cell in row:
             while (r, c) in grid:
                 c += 1
-            for dr in range(cell.rowspan):
+            rowspan = min(cell.rowspan, len(rows) - r)
+            if len(grid) + rowspan * cell.colspan > budget:
+                return None
+            for dr in range(rowspan):
                 for dc in range(cell.colspan):
                     grid[(r + dr, c + dc)] = (cell, bool(dr or dc))
             c += cell.colspan
-    n_rows = len(rows)
-    width = max((c for (_, c) in grid), default=-1) + 1
-    return [[grid.get((r, c), (None, False)) for c in range(width)] for r in range(n_rows)]
+    return grid
 
 
 def render_html(text: str) -> tuple[str, list[int], list[Grid]]:

@@ -16,6 +16,7 @@ The checks themselves are in `pipeline.narrative_rules.check_claims`, pure and s
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from pipeline.core import Document, Section, normalise
@@ -25,6 +26,7 @@ from schemas.record import Record
 
 _YOY = re.compile(r"同比|环比|比上年|较上年|比去年|较去年|上一年|增长|下降|上升|增加|减少|提高|降低|提升|增幅|降幅")
 _SHARE = re.compile(r"占(?:比|(?:总数|总量|全部|所有|总计|申请总数)[^,;]{0,10}?(?:的|比例|比重))\s*(?:达到|达|为)?\s*$")
+_LOOK_BACK = 40  # characters before a figure that _SHARE, _RATE and _BOUND_BEFORE can span
 _RATE = re.compile(r"率\s*(?:达到|达|为)?\s*$")
 _BOUND_AFTER = re.compile(r"\s*(?:以上|以下|左右|多|余)")
 _BOUND_BEFORE = re.compile(r"(?:超过|近|约|逾|不到|不足|接近|高于|低于)\s*(?:达到|达|为)?\s*$")
@@ -54,8 +56,9 @@ def find_claims(doc: Document, sections: list[Section], record: Record | None = 
     parts: list[PartsClaim] = []
     table: list[TableClaim] = []
     for paragraph in _paragraphs(prose(doc, sections)):
+        wholes = _Wholes(paragraph)
         for i, sentence in enumerate(paragraph):
-            percents += _percent_claims(doc, paragraph, i)
+            percents += _percent_claims(doc, paragraph, i, wholes)
             parts += _parts_claims(doc, sentence)
             table += _table_claims(doc, sentence, year)
     return Claims(percents=percents, parts=parts, table=table)
@@ -70,6 +73,30 @@ def _paragraphs(sentences: list[Sentence]) -> Iterator[list[Sentence]]:
         group.append(sentence)
     if group:
         yield group
+
+
+class _Wholes:
+    """For one paragraph: the last count stated before each clause, and the last `其中` clause at or
+    before each clause of a sentence. Computed once, so the look-back of `_share_of` stays linear."""
+
+    def __init__(self, paragraph: list[Sentence]) -> None:
+        self.offsets: list[int] = []
+        self.before: list[Quantity | None] = []  # flat clause index -> last main count before it
+        self.of_which: list[list[int | None]] = []  # sentence -> clause -> last 其中 clause at or before it
+        last: Quantity | None = None
+        for sentence in paragraph:
+            self.offsets.append(len(self.before))
+            marks: list[int | None] = []
+            for j, clause in enumerate(sentence.clauses):
+                self.before.append(last)
+                main = _main(clause)
+                last = main[-1] if main else last
+                marks.append(j if _OF_WHICH.match(clause.text) else marks[-1] if marks else None)
+            self.of_which.append(marks)
+
+    def whole_before(self, i: int, j: int) -> Quantity | None:
+        """The last count stated before clause `j` of sentence `i`."""
+        return self.before[self.offsets[i] + j]
 
 
 def _main(clause: Clause) -> list[Quantity]:
@@ -94,17 +121,18 @@ def _quote(doc: Document, start: int, end: int) -> tuple[str, int, int]:
 # percentages
 
 
-def _percent_claims(doc: Document, paragraph: list[Sentence], i: int) -> list[PercentClaim]:
+def _percent_claims(doc: Document, paragraph: list[Sentence], i: int, wholes: _Wholes) -> list[PercentClaim]:
     out = []
-    clauses = paragraph[i].clauses
+    sentence = paragraph[i]
+    clauses = sentence.clauses
     for k, clause in enumerate(clauses):
         for q in clause.quantities:
             if q.unit != "%" or q.paren >= 0 or _YOY.search(clause.text) or _bounded(doc.view, clause, q):
                 continue
-            found = _share_of(paragraph, i, k, q, doc.view) or _rate_of(clauses, k, q, doc.view)
+            found = _share_of(paragraph, i, k, q, doc.view, wholes) or _rate_of(clauses, k, q, doc.view)
             if found is not None:
                 part, whole = found
-                lo = whole.start if any(whole in c.quantities for c in clauses) else part.start
+                lo = whole.start if sentence.start <= whole.start < sentence.end else part.start
                 quote, s, e = _quote(doc, _clause_start(clauses, lo), q.end)
                 out.append(PercentClaim(quote=quote, start=s, end=e, part=part.value, whole=whole.value,
                                         percent=q.value))
@@ -112,17 +140,23 @@ def _percent_claims(doc: Document, paragraph: list[Sentence], i: int) -> list[Pe
 
 
 def _clause_start(clauses: list[Clause], pos: int) -> int:
-    return next(c.start for c in reversed(clauses) if c.start <= pos)
+    return clauses[max(0, bisect_right([c.start for c in clauses], pos) - 1)].start
+
+
+def _near(clause: Clause, q: Quantity) -> int:
+    """Where to start looking for the words just before `q`: the patterns ending at it are short."""
+    return max(clause.start, q.start - _LOOK_BACK)
 
 
 def _bounded(view: str, clause: Clause, q: Quantity) -> bool:
-    return bool(_BOUND_AFTER.match(view, q.end) or _BOUND_BEFORE.search(view, clause.start, q.start))
+    return bool(_BOUND_AFTER.match(view, q.end) or _BOUND_BEFORE.search(view, _near(clause, q), q.start))
 
 
-def _share_of(paragraph: list[Sentence], i: int, k: int, q: Quantity, view: str) -> tuple[Quantity, Quantity] | None:
+def _share_of(paragraph: list[Sentence], i: int, k: int, q: Quantity, view: str,
+              wholes: _Wholes) -> tuple[Quantity, Quantity] | None:
     """`787项…中，720项…，占比91.36%` or `…176件…其中予以公开90件，占比51.1%`: (part, whole)."""
     clauses = paragraph[i].clauses
-    if not _SHARE.search(view, clauses[k].start, q.start):
+    if not _SHARE.search(view, _near(clauses[k], q), q.start):
         return None
     before = [p for p in clauses[k].quantities if p.end <= q.start and p.paren < 0 and p.unit != "%"]
     part = before[-1] if before else (_single(clauses[k - 1]) if k else None)
@@ -131,11 +165,10 @@ def _share_of(paragraph: list[Sentence], i: int, k: int, q: Quantity, view: str)
     pk = part.clause
     if pk and (whole := _single(clauses[pk - 1], part.unit)) and re.search(r"中\s*$", clauses[pk - 1].text):
         return part, whole
-    of_which = next((j for j in range(pk, -1, -1) if _OF_WHICH.match(clauses[j].text)), None)
+    of_which = wholes.of_which[i][pk]
     if of_which is None:
         return None
-    earlier = [c for s in paragraph[:i] for c in s.clauses] + clauses[:of_which]
-    whole = next((w for c in reversed(earlier) for w in reversed(_main(c))), None)
+    whole = wholes.whole_before(i, of_which)
     if whole is None or whole.unit != part.unit or whole.value < part.value:
         return None
     return part, whole
@@ -143,7 +176,7 @@ def _share_of(paragraph: list[Sentence], i: int, k: int, q: Quantity, view: str)
 
 def _rate_of(clauses: list[Clause], k: int, q: Quantity, view: str) -> tuple[Quantity, Quantity] | None:
     """`接通212542件，接通率95.78%` after `共收到…221903件`: the rate's stem names the part."""
-    if k < 2 or not _RATE.search(view, clauses[k].start, q.start):
+    if k < 2 or not _RATE.search(view, _near(clauses[k], q), q.start):
         return None
     part, whole = _single(clauses[k - 1]), _single(clauses[k - 2])
     stem = re.sub(r"率\s*(?:达到|达|为)?\s*$", "", view[clauses[k].start:q.start]).strip()

@@ -88,7 +88,7 @@ def test_compare_scored_record_folders(folders: dict[str, Path]) -> None:
     assert result["cells"]["worse"] == []
     assert [f["item"] for f in result["facts"]["better"]] == ["8条@10-12 8条"]
     worse = {f["item"] for f in result["findings"]["worse"]}
-    assert worse == {"narrative.percent", "grounding"}  # lost a true finding, gained a false one
+    assert worse == {"error narrative.percent", "error grounding"}  # lost a true finding, gained a false one
     assert result["headline"]["delta"]["cell_accuracy"] == pytest.approx(0.5)
 
 

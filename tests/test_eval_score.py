@@ -121,8 +121,9 @@ def test_facts_matching(pred: list[dict[str, Any]], matched: int) -> None:
 @pytest.mark.parametrize(
     ("severity", "tp", "fp", "fn"),
     [
-        pytest.param("all", ["narrative.percent"], ["applications.balance"], ["narrative.parts_sum"], id="all"),
-        pytest.param("error", ["narrative.percent"], [], ["narrative.parts_sum"], id="errors-only"),
+        pytest.param("all", ["error narrative.percent"], ["warning applications.balance"],
+                     ["error narrative.parts_sum"], id="all"),
+        pytest.param("error", ["error narrative.percent"], [], ["error narrative.parts_sum"], id="errors-only"),
     ],
 )
 def test_findings_precision_recall(severity: str, tp: list[str], fp: list[str], fn: list[str]) -> None:
@@ -133,11 +134,41 @@ def test_findings_precision_recall(severity: str, tp: list[str], fp: list[str], 
     assert (result["tp"], result["fp"], result["fn"]) == (tp, fp, fn)
 
 
+ROW = ["applications.granted.natural_person", "applications.granted.total"]
+
+
+@pytest.mark.parametrize(("expected", "findings", "counts"), [
+    pytest.param(["applications.balance"], [{"rule": "applications.balance", "severity": "warning"}],
+                 {"errors": (0, 0, 1), "warnings": (0, 1, 0)}, id="a-warning-is-not-an-expected-error"),
+    pytest.param([{"rule": "applications.balance", "severity": "warning"}],
+                 [{"rule": "applications.balance", "severity": "warning"}],
+                 {"errors": (0, 0, 0), "warnings": (1, 0, 0)}, id="an-expected-warning"),
+    pytest.param(["narrative.parts_sum", "narrative.parts_sum"], [{"rule": "narrative.parts_sum", "severity": "error"}],
+                 {"errors": (1, 0, 1), "warnings": (0, 0, 0)}, id="two-instances-one-found"),
+    pytest.param(["narrative.parts_sum"], [{"rule": "narrative.parts_sum", "severity": "error"}] * 2,
+                 {"errors": (1, 1, 0), "warnings": (0, 0, 0)}, id="one-instance-two-found"),
+    pytest.param([{"rule": "applications.row_total", "cells": ROW[:1]}],
+                 [{"rule": "applications.row_total", "severity": "error", "cells": ROW}],
+                 {"errors": (1, 0, 0), "warnings": (0, 0, 0)}, id="gold-cells-among-the-finding-cells"),
+    pytest.param([{"rule": "applications.row_total", "cells": ROW}],
+                 [{"rule": "applications.row_total", "severity": "error", "cells": ["applications.denied_state_secret.total"]}],
+                 {"errors": (0, 1, 1), "warnings": (0, 0, 0)}, id="same-rule-other-cells"),
+    pytest.param([{"rule": "applications.row_total", "cells": ROW}, "applications.row_total"],
+                 [{"rule": "applications.row_total", "severity": "error", "cells": ["applications.carried_over.total"]},
+                  {"rule": "applications.row_total", "severity": "error", "cells": ROW}],
+                 {"errors": (2, 0, 0), "warnings": (0, 0, 0)}, id="cells-matched-before-rule-only"),
+])
+def test_findings_are_scored_as_instances(expected, findings, counts) -> None:
+    result = score_findings(expected, findings)
+    assert {part: tuple(result[part][k] for k in ("tp", "fp", "fn")) for part in counts} == counts
+
+
 def test_findings_figures() -> None:
     report = {"cells": [], "meta": {}, "findings": score_findings(["grounding", "narrative.percent"],
                                                                   [{"rule": "grounding"}, {"rule": "cross_year.carry"}])}
     figures = summarise([report])["findings"]
     assert (figures["precision"], figures["recall"]) == (0.5, 0.5)
+    assert figures["errors"]["precision"] == 0.5 and figures["warnings"]["tp"] == 0
 
 
 def test_problems_match_loosely() -> None:

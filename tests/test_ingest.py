@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
+
 import pytest
 
 from pipeline.core import IngestError, normalise, squash
 from pipeline.ingest import ingest, ingest_bytes
+from pipeline.sections import find_sections
 
 TEXT = "一、总体情况\n本年收到申请８件。\n"
 
@@ -18,6 +21,52 @@ TEXT = "一、总体情况\n本年收到申请８件。\n"
 ])
 def test_decodes_utf8_and_gb18030(data):
     assert ingest_bytes("r.txt", data).text == TEXT
+
+
+TRADITIONAL = ("一、總體情況\n本機關本年度共收到政府資訊公開申請８件，其中予以公開５件，部分公開２件，不予公開１件。"
+               "本年度主動公開各類政府資訊1234條，較上年增長百分之十。\n二、主動公開政府資訊情況\n")
+
+RARE_NAMES = "一、总体情况\n本机关本年度共收到政府信息公开申请8件，经办人喆，均已按时答复。" * 3
+
+
+@pytest.mark.parametrize(("data", "text"), [
+    pytest.param(TEXT.encode("utf-16"), TEXT, id="utf-16-bom-native"),
+    pytest.param(codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), TEXT, id="utf-16-le-bom"),
+    pytest.param(codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), TEXT, id="utf-16-be-bom"),
+    pytest.param(codecs.BOM_UTF32_LE + TEXT.encode("utf-32-le"), TEXT, id="utf-32-le-bom"),
+    pytest.param(TRADITIONAL.encode("big5"), TRADITIONAL, id="big5"),
+    pytest.param(TRADITIONAL.encode("cp950"), TRADITIONAL, id="cp950"),
+    pytest.param(RARE_NAMES.encode("gb18030"), RARE_NAMES, id="gb18030-with-rare-names"),
+])
+def test_decodes_wide_unicode_and_big5(data, text):
+    assert ingest_bytes("r.txt", data).text == text
+
+
+def test_big5_is_not_read_as_gb18030_garbage():
+    data = TRADITIONAL.encode("big5")
+    assert data.decode("gb18030")  # GB18030 takes these bytes without complaint: the garbage the check stops
+    assert "資訊公開" in ingest_bytes("r.txt", data).text
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    pytest.param(TEXT.encode("utf-16-le"), "UTF-16 text without a byte-order mark", id="utf-16-no-bom"),
+    pytest.param(codecs.BOM_UTF16_LE + b"\x00\xd8a\x00", "utf-16-le byte-order mark", id="bad-utf-16"),
+    pytest.param(TRADITIONAL.encode("gbk") * 2, "GB18030 and Big5 both give rare characters", id="neither-clearly"),
+])
+def test_undecidable_encodings_get_a_clear_error(data, message):
+    with pytest.raises(IngestError, match=message):
+        ingest_bytes("r.txt", data)
+
+
+def test_cr_only_line_ends_give_sections_with_offsets_into_the_source():
+    text = "一、总体情况\r本年收到申请8件。\r二、主动公开政府信息情况\r略。\r三、收到和处理政府信息公开申请情况\r略。\r"
+    doc = ingest_bytes("mac.txt", text.encode("utf-8"))
+    assert doc.text == text and len(doc.view) == len(text) and "\r" not in doc.view
+    sections = find_sections(doc)
+    assert [s.key for s in sections][:3] == ["overview", "active_disclosure", "applications"]
+    assert doc.text[sections[1].start:].startswith("二、主动公开")
+    crlf = ingest_bytes("dos.txt", text.replace("\r", "\r\n").encode("utf-8"))
+    assert crlf.view.count("\n") == text.count("\r")  # CRLF stays one line end
 
 
 @pytest.mark.parametrize("data,message", [

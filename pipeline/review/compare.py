@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.crossyear import APPLICANT_COLUMNS, ReportKey, carry_findings, pair_reports
 from pipeline.review.form import cell_labels, cell_paths, flat_cells
 from pipeline.review.load import Loaded
-from pipeline.crossyear import APPLICANT_COLUMNS, ReportKey, carry_findings, pair_reports
 
 MAX_FACTS = 60
 

@@ -25,9 +25,11 @@ def page_images(pdf: bytes, pages: set[int], folder: Path, stem: str) -> dict[in
         for number in sorted(p for p in pages if 1 <= p <= len(doc)):
             page = doc[number - 1]
             width, height = page.get_size()
-            pixels = page.render(scale=SCALE, grayscale=True).to_numpy()
+            bitmap = page.render(scale=SCALE, grayscale=True)  # one byte a pixel, rows `stride` bytes apart
+            buffer, w, h = bytes(bitmap.buffer), bitmap.width, bitmap.height
+            pixels = b"".join(buffer[y * bitmap.stride:y * bitmap.stride + w] for y in range(h))
             name = f"{stem}-p{number}.png"
-            (folder / name).write_bytes(png_gray(pixels.tobytes(), pixels.shape[1], pixels.shape[0]))
+            (folder / name).write_bytes(png_gray(pixels, w, h))
             out[number] = [name, round(width, 2), round(height, 2)]
     finally:
         doc.close()

@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import numpy as np
-
 from pipeline.tables.tokens import Token
 
 MAX_ROW_CANDIDATES = 20_000
@@ -205,23 +203,27 @@ def _settle_group(group: list[RowCandidates], fixed: dict[str, Reading], open_ke
                   equations: list[Equation], result: Settled) -> None:
     keys = [r.key for r in group]
     others = open_keys - set(keys)
-    shape = [len(r.readings) for r in group]
-    score = np.zeros(shape, dtype=np.int32)
+    terms: list[list[tuple[int, list[float]]]] = []  # per equation: (row in group or -1, value per reading)
     for eq in equations:
         if not any(k in keys for k, _, _ in eq.terms) or any(k in others for k, _, _ in eq.terms):
             continue
-        residual = np.zeros(shape, dtype=np.float64)
+        terms.append([])
         for k, col, coef in eq.terms:
             if k in keys:
                 idx = keys.index(k)
-                vec = np.array([_val(rd[col]) * coef for rd in group[idx].readings])
-                residual = residual + vec.reshape([-1 if i == idx else 1 for i in range(len(keys))])
+                terms[-1].append((idx, [_val(rd[col]) * coef for rd in group[idx].readings]))
             elif k in fixed:
-                residual = residual + _val(fixed[k][col]) * coef
-        score += np.isclose(residual, 0.0).astype(np.int32)
-    best = np.argwhere(score == score.max())
+                terms[-1].append((-1, [_val(fixed[k][col]) * coef]))
+    best: list[tuple[int, ...]] = []
+    top = -1
+    for combo in itertools.product(*(range(len(r.readings)) for r in group)):
+        score = sum(abs(sum(v[combo[i]] if i >= 0 else v[0] for i, v in eq)) <= 1e-8 for eq in terms)
+        if score > top:
+            top, best = score, []
+        if score == top:
+            best.append(combo)
     for i, row in enumerate(group):
-        chosen = sorted({int(j) for j in best[:, i]})
+        chosen = sorted({combo[i] for combo in best})
         readings = [row.readings[j] for j in chosen]
         merged, unknown = _agree(readings)
         result.values[row.key] = merged
