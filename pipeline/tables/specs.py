@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pipeline.tables.arith import Equation
 
@@ -124,6 +125,11 @@ def is_review_header(text: str) -> bool:
 
 
 def application_equations(template: str) -> list[Equation]:
+    return list(_application_equations(template))
+
+
+@cache
+def _application_equations(template: str) -> tuple[Equation, ...]:
     outcomes = OUTCOMES_2019 if template == "2019" else OUTCOMES_2021
     eqs: list[Equation] = []
     for row in APP_ROWS_BY_TEMPLATE[template]:
@@ -133,7 +139,7 @@ def application_equations(template: str) -> list[Equation]:
                             (("total_processed", c, 1),) + tuple((o, c, -1) for o in outcomes)))
         eqs.append(Equation("applications.balance", (("new_received", c, 1), ("carried_over", c, 1),
                                                      ("total_processed", c, -1), ("carried_forward", c, -1))))
-    return eqs
+    return tuple(eqs)
 
 
 def review_equations() -> list[Equation]:
