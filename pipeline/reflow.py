@@ -8,13 +8,15 @@ title, so that `…要求。一、总体情况2021年，我区…` reads as a he
 inserted breaks exist in the view only: `view_map` sends every view character back to its source
 offset, so spans stay exact.
 
-A row label's numbering may be glued to the previous row's digits (`00000002.其他法律…`): the
-break goes before the numbering when the digit is the item number the form gives that label.
+A row label's numbering may be glued to the previous row's digits (`00000002.其他法律…`): an
+item digit 1–8 with its `.` or `、` right before an item label is taken as the label's numbering,
+and the break goes before it.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 
 from pipeline.core import Document, Grid, GridCell
@@ -73,7 +75,7 @@ _TABLES_TO = re.compile(r"五\s*[、.．]\s*(?:政府信息公开)?(?:工作)?�
 def _line_breaks(line: str) -> list[int]:
     heads = [(m.start(), m.end()) for m in SECTION_ANCHOR.finditer(line)]
     start, end = _table_part(line)
-    rows = [_row_start(line, m) for m in ROW_ANCHOR.finditer(line, start, end)]
+    rows = [m.start() for m in ROW_ANCHOR.finditer(line, start, end)]
     if len(heads) + len(rows) < MIN_ANCHORS:
         return []
     out = [b for start, end in heads for b in (start, end)]
@@ -89,29 +91,26 @@ def _table_part(line: str) -> tuple[int, int]:
     return (first.start() if first else 0), (last.start() if last else len(line))
 
 
-def _row_start(line: str, m: re.Match[str]) -> int:
-    """Where a row label starts; `2.` glued to the digits before it is the label's numbering."""
-    return m.start()
-
-
 def _with_breaks(doc: Document, breaks: list[int]) -> Document:
     view = doc.view
     base = doc.view_map if doc.view_map is not None else list(range(len(view)))
     parts: list[str] = []
     vmap: list[int] = []
-    moved = [0] * (len(view) + 1)  # old view index -> new view index
+    inserted: list[int] = []  # old view offsets a line break was put before
     prev = 0
     for b in [*breaks, len(view)]:
-        for i in range(prev, b):
-            moved[i] = len(vmap) + (i - prev)
         parts.append(view[prev:b])
         vmap.extend(base[prev:b])
         if b < len(view) and view[b] != "\n" and not view[prev:b].endswith("\n"):
             parts.append("\n")
             vmap.append(base[b])
+            inserted.append(b)
         prev = b
-    moved[len(view)] = len(vmap)
-    grids = [Grid(moved[g.start], moved[g.end],
-                  tuple(tuple(GridCell(c.text, moved[c.start], moved[c.end], c.spanned) for c in row) for row in g.rows))
+
+    def moved(i: int) -> int:  # an old view offset in the new view
+        return i + bisect_right(inserted, i)
+
+    grids = [Grid(moved(g.start), moved(g.end),
+                  tuple(tuple(GridCell(c.text, moved(c.start), moved(c.end), c.spanned) for c in row) for row in g.rows))
              for g in doc.grids]
     return replace(doc, view="".join(parts), view_map=vmap, grids=grids, memo={})

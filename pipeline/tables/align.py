@@ -46,7 +46,7 @@ def align(rows: list[RowRead], order: list[str], width: Callable[[str], int],
         nxt = row.key if row is not None else None
         if segment:
             gap = _missing_between(order, last, nxt, present)
-            runs = [r for r in segment if _values(r) > 0]
+            runs = [r for r in segment if _values(r.cells) > 0]
             if runs and len(runs) == len(gap) and all(_fits(r, k, width, canon) for r, k in zip(runs, gap, strict=True)):
                 for r, k in zip(runs, gap, strict=True):
                     out.append(RowRead(k, r.label, r.cells, r.text, r.before, r.borrowed))
@@ -64,14 +64,15 @@ def _missing_between(order: list[str], after: str | None, before: str | None, pr
     return [k for k in order[lo:hi] if k not in present]
 
 
-def _values(row: RowRead) -> int:
-    return sum(1 for t in row.cells if t.kind in ("num", "blank"))
+def _values(cells: list[Token]) -> int:
+    """Value cells (numbers and blanks) among a row's tokens."""
+    return sum(1 for t in cells if t.kind in ("num", "blank"))
 
 
 def _fits(row: RowRead, key: str, width: Callable[[str], int], canon: dict[str, str]) -> bool:
     """As many value cells as the row has columns, and no label fragment that belongs to another
     row only (a garbled OCR label belongs to none and does not stop the placement)."""
-    if _values(row) != width(key):
+    if _values(row.cells) != width(key):
         return False
     text = _NOT_CJK.sub("", row.text) if row.label.kind == "text" else ""
     if len(text) < 4 or text in canon.get(key, ""):
@@ -96,7 +97,7 @@ def place_noted(rows: list[RowRead], tokens: list[Token], names: Callable[[str],
     notes = [nxt.text for tok, nxt in itertools.pairwise(tokens)
              if tok in loose and nxt.kind == "text" and nxt.text.startswith("(")]
     named = {c for note in notes for c, p in NOTE_COLUMNS.items() if p.search(note)}
-    short = [r for r in rows if r.key is not None and len(names(r.key)) == 3 and _values(r) == 2]
+    short = [r for r in rows if r.key is not None and len(names(r.key)) == 3 and _values(r.cells) == 2]
     if not loose or len(loose) != len(short) or len(named) != 1:
         return []
     column = named.pop()
@@ -184,7 +185,7 @@ def _pair(out: list[RowRead], i: int, j: int, equations: list[Equation],
     readings = []
     for extra in ([None] if len(runs) == len(labels) else range(len(runs))):
         mine = [run for k, run in enumerate(runs) if k != extra]
-        if all(_count(run) == width(lab.key or "") for lab, run in zip(labels, mine, strict=True)):
+        if all(_values(run) == width(lab.key or "") for lab, run in zip(labels, mine, strict=True)):
             rows = [RowRead(lab.key, lab.label, run, lab.text) for lab, run in zip(labels, mine, strict=True)]
             if extra is not None:
                 rows.insert(extra, RowRead(None, runs[extra][0], runs[extra]))
@@ -196,10 +197,6 @@ def _pair(out: list[RowRead], i: int, j: int, equations: list[Equation],
     if all(_same(best[0], r) for r in best[1:]):
         return (stretch, None) if _same(best[0], stretch) else (best[0], Apart(keys, True))
     return [RowRead(None, run[0], run) for run in runs], Apart(keys, False)  # which label is theirs is unknown
-
-
-def _count(run: list[Token]) -> int:
-    return sum(1 for t in run if t.kind in ("num", "blank"))
 
 
 def _same(a: list[RowRead], b: list[RowRead]) -> bool:

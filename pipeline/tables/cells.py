@@ -51,11 +51,12 @@ def report_placed(result: TableResult, table: str, placed: list[Placement], apar
                                        [f"{table}.{p.key}"]))
 
 
-def missing_row(result: TableResult, key: str, paths: list[str]) -> None:
+def missing_row(result: TableResult, row: str, paths: list[str]) -> None:
+    """A row the source does not print (`row` is its dotted name): null cells and a warning."""
     for p in paths:
         result.cells[p] = CellValue(p, None)
     result.findings.append(finding("tables.missing_row", "warning",
-                                      f"applications.{key}: row not found in the source; its cells are null", paths))
+                                   f"{row}: row not found in the source; its cells are null", paths))
 
 
 def report_settling(result: TableResult, table: str, cands: list[RowCandidates], settled: Settled,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.core import CellValue, Document, Section, TableResult, finding
+from pipeline.core import Document, Section, TableResult, finding
 from pipeline.tables import specs as S
 from pipeline.tables.align import (
     align,
@@ -100,10 +100,7 @@ def _read_ad_row(result: TableResult, key: str, names: tuple[str, ...], row: Row
                  columns: set[int]) -> None:
     paths = [f"active_disclosure.{key}.{n}" for n in names]
     if row is None:
-        for p in paths:
-            result.cells[p] = CellValue(p, None)
-        result.findings.append(finding("tables.missing_row", "warning",
-                                          f"active_disclosure.{key}: row not found; its cells are null", paths))
+        missing_row(result, f"active_disclosure.{key}", paths)
         return
     cells = in_columns(row.cells, columns, len(names))
     cand = _signs_in_change(row_candidates(key, cells, len(names)), cells, names)
@@ -182,7 +179,7 @@ def parse_applications(tokens: list[Token], fallback_template: str | None = None
         paths = [f"applications.{key}.{c}" for c in S.COLUMNS]
         slots = settled.values.get(key)
         if slots is None:
-            missing_row(result, key, paths)
+            missing_row(result, f"applications.{key}", paths)
             continue
         for i, path in enumerate(paths):
             store(result, path, Slot(None) if i in merged.get(key, set()) else slots[i])

@@ -134,6 +134,7 @@ class _Reader:
         else:  # values before the label were not its own
             self._orphan(cur.before)
         self.rows.append(cur)  # with no cells: a bare label, kept for its position in the stream
+
     def _orphan(self, values: list[Token], labelled: RowRead | None = None) -> None:
         """Runs of values no label claims, one per printed row; the first keeps its label's text."""
         for run in _runs(values):
@@ -211,13 +212,11 @@ class _Reader:
             self.stray = (self.stray + tok.text)[-MAX_LABEL:]
             joined = self.match(_clean(self.stray), self.seen())
             if joined is not None and joined != cur.key:
-                text = self.stray
-                self._start(tok, joined, self.leftover)
-                self.cur.text = text  # type: ignore[union-attr]
+                self._start(tok, joined, self.leftover, text=self.stray)
         # else: a stray word (running header) inside an incomplete row
 
-    def _start(self, tok: Token, key: str | None, before: list[Token]) -> None:
+    def _start(self, tok: Token, key: str | None, before: list[Token], text: str | None = None) -> None:
         self.stray = ""
         self.close()
         self.leftover = []
-        self.cur = RowRead(key, tok, text=tok.text, before=list(before))
+        self.cur = RowRead(key, tok, text=tok.text if text is None else text, before=list(before))
